@@ -1,0 +1,43 @@
+public import struct Foundation.Data
+public import struct Foundation.Date
+
+/// A stored batch with its counters, as read back for the API.
+package struct Batch: Sendable {
+    package var id: BatchID
+    package var tenant: String
+    package var endpoint: String
+    package var completionWindow: String
+    package var status: BatchStatus
+    package var metadata: Data?
+    package var createdAt: Date
+    package var expiresAt: Date
+    package var inProgressAt: Date?
+    package var finalizingAt: Date?
+    package var completedAt: Date?
+    package var failedAt: Date?
+    package var expiredAt: Date?
+    package var cancellingAt: Date?
+    package var cancelledAt: Date?
+    package var counts: Counts
+    /// Sums of the token usage of the batch's answered jobs.
+    package var usage: TokenUsage
+
+    /// How many of the batch's jobs are in each outcome; kept in the same transaction as each job transition.
+    package struct Counts: Sendable, Equatable {
+        package var total: Int
+        package var succeeded: Int
+        package var failed: Int
+        package var cancelled: Int
+        package var expired: Int
+
+        package init(total: Int, succeeded: Int = 0, failed: Int = 0, cancelled: Int = 0, expired: Int = 0) {
+            self.total = total
+            self.succeeded = succeeded
+            self.failed = failed
+            self.cancelled = cancelled
+            self.expired = expired
+        }
+
+        package var final: Int { succeeded + failed + cancelled + expired }
+    }
+}
