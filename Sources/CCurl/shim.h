@@ -18,6 +18,19 @@ static inline CURLcode sluice_curl_easy_setopt_write_function(CURL *h, CURLoptio
     return curl_easy_setopt(h, o, f);
 }
 
+/* CURLOPT_HEADERFUNCTION has the same shape as CURLOPT_WRITEFUNCTION.
+ * https://curl.se/libcurl/c/CURLOPT_HEADERFUNCTION.html */
+typedef size_t (*sluice_curl_header_callback)(char *buffer, size_t size, size_t nitems, void *userdata);
+static inline CURLcode sluice_curl_easy_setopt_header_function(CURL *h, sluice_curl_header_callback f) {
+    return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f);
+}
+
+/* CURLINFO_PRIVATE hands back the pointer stored with CURLOPT_PRIVATE.
+ * https://curl.se/libcurl/c/CURLINFO_PRIVATE.html */
+static inline CURLcode sluice_curl_easy_getinfo_private(CURL *h, void **out) {
+    return curl_easy_getinfo(h, CURLINFO_PRIVATE, out);
+}
+
 static inline CURLMcode sluice_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 
 static inline CURLcode sluice_curl_easy_getinfo_long(CURL *h, CURLINFO i, long *out) { return curl_easy_getinfo(h, i, out); }
