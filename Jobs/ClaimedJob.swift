@@ -1,5 +1,5 @@
-public import struct Foundation.Data
-public import struct Foundation.Date
+package import struct Foundation.Data
+package import struct Foundation.Date
 
 /// Proof that the holder owns a running job: the job id and the lease token the claim set.
 /// Every transition out of `running` presents it; a stale lease changes nothing.

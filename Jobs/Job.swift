@@ -1,5 +1,5 @@
-public import struct Foundation.Data
-public import struct Foundation.Date
+package import struct Foundation.Data
+package import struct Foundation.Date
 
 /// A stored job, as read back for the API.
 package struct Job: Sendable {

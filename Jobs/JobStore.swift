@@ -1,6 +1,5 @@
-public import struct Foundation.Data
-public import struct Foundation.Date
-public import Logging
+package import Foundation
+package import Logging
 
 /// The durable queue: one SQLite file, one group-commit writer thread, a few reader connections.
 ///
@@ -26,73 +25,172 @@ package final class JobStore: Sendable {
         package var readers: Int
         /// Most writes gathered into one transaction (default 512).
         package var maxWritesPerCommit: Int
+        /// How long a connection waits for a lock held by another process before failing (default 5 s).
+        package var busyTimeout: Duration
 
-        package init(path: String, synchronous: Synchronous = .full, readers: Int = 2, maxWritesPerCommit: Int = 512) {
+        package init(
+            path: String, synchronous: Synchronous = .full, readers: Int = 2, maxWritesPerCommit: Int = 512,
+            busyTimeout: Duration = .seconds(5)
+        ) {
             self.path = path
             self.synchronous = synchronous
             self.readers = readers
             self.maxWritesPerCommit = maxWritesPerCommit
+            self.busyTimeout = busyTimeout
         }
     }
 
     package let configuration: Configuration
     private let logger: Logger
+    private let writer: GroupCommitWriter
+    private let readers: ReaderPool
+    private let waiters = FinalJobWaiters()
+    private let cancellations = CancellationBroadcaster()
 
     /// Opens (creating when missing) and migrates the database, and starts the writer thread.
+    ///
+    /// Blocks the calling thread until the database is open and migrated; call it at start-up.
     package init(configuration: Configuration, logger: Logger) throws {
+        precondition(configuration.readers > 0, "a store needs at least one reader")
+        precondition(configuration.maxWritesPerCommit > 0, "maxWritesPerCommit must be positive")
         self.configuration = configuration
         self.logger = logger
-        throw JobsError(.notOpen, message: "not implemented yet")
+        let directory = URL(fileURLWithPath: configuration.path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw JobsError(.notOpen, message: "cannot create the data directory: \(error.localizedDescription)")
+        }
+        let options = SQLiteConnection.Options(
+            synchronous: configuration.synchronous.rawValue,
+            busyTimeoutMilliseconds: Int(configuration.busyTimeout.wholeMilliseconds)
+        )
+        self.writer = try GroupCommitWriter(
+            path: configuration.path, options: options, maxWritesPerCommit: configuration.maxWritesPerCommit,
+            logger: logger
+        )
+        do {
+            self.readers = try ReaderPool(path: configuration.path, options: options, count: configuration.readers)
+        } catch {
+            writer.close()
+            throw error
+        }
     }
 
+    deinit { close() }
+
     /// Stops the writer after the pending writes are committed and closes every connection. Idempotent.
-    package func close() {}
+    ///
+    /// Blocks the calling thread until the database threads stopped; call it at shutdown.
+    package func close() {
+        writer.close()
+        readers.close()
+        cancellations.finish()
+        waiters.wakeAll()
+    }
 
     // MARK: Tenants and API keys
 
     /// Creates the tenant when it does not exist yet. Returns whether it was created.
     @discardableResult
-    package func createTenant(_ id: String, now: Date = Date()) async throws -> Bool { fatalError("unimplemented") }
-    package func tenantExists(_ id: String) async throws -> Bool { fatalError("unimplemented") }
-    /// Stores an API key by its SHA-256 hash (never the key); `prefix` is a short, non-secret label for listings.
-    package func insertAPIKey(tenant: String, keyHash: Data, prefix: String, now: Date = Date()) async throws {
-        fatalError("unimplemented")
+    package func createTenant(_ id: String, now: Date = Date()) async throws -> Bool {
+        let now = now.unixMilliseconds
+        return try await writer.write { db in try StoreWrites(db: db).ensureTenant(id, now: now) }
     }
+
+    package func tenantExists(_ id: String) async throws -> Bool {
+        try await readers.read { db in try StoreReads(db: db).tenantExists(id) }
+    }
+
+    /// Stores an API key by its SHA-256 hash (never the key); `prefix` is a short, non-secret label for listings.
+    /// Creates the tenant when it does not exist yet.
+    package func insertAPIKey(tenant: String, keyHash: Data, prefix: String, now: Date = Date()) async throws {
+        let now = now.unixMilliseconds
+        try await writer.write { db in
+            try StoreWrites(db: db).insertAPIKey(tenant: tenant, keyHash: keyHash, prefix: prefix, now: now)
+        }
+    }
+
     /// The tenant owning the key with this hash, if the key exists and is not revoked.
-    package func tenant(forKeyHash keyHash: Data) async throws -> String? { fatalError("unimplemented") }
+    package func tenant(forKeyHash keyHash: Data) async throws -> String? {
+        try await readers.read { db in try StoreReads(db: db).tenant(forKeyHash: keyHash) }
+    }
 
     // MARK: Submit
 
     /// Inserts one job (no batch). With an idempotency key already used by the tenant, returns the original job.
+    /// Creates the tenant when it does not exist yet.
     package func insertJob(_ job: NewJob, tenant: String, idempotencyKey: String?, now: Date = Date()) async throws
         -> Job
-    { fatalError("unimplemented") }
+    {
+        let now = now.unixMilliseconds
+        return try await writer.write { db in
+            try StoreWrites(db: db).insertJob(job, tenant: tenant, idempotencyKey: idempotencyKey, now: now)
+        }
+    }
 
     /// Inserts a batch and all its jobs in one transaction. With an idempotency key already used by the tenant,
-    /// returns the original batch and inserts nothing.
+    /// returns the original batch and inserts nothing. Each job's deadline is at most the batch's `expiresAt`.
+    /// Throws `JobsError.Code.duplicateCustomID` (and inserts nothing) when two jobs share a `custom_id`.
     package func insertBatch(_ batch: NewBatch, tenant: String, idempotencyKey: String?, now: Date = Date())
         async throws -> Batch
-    { fatalError("unimplemented") }
+    {
+        let now = now.unixMilliseconds
+        return try await writer.write { db in
+            try StoreWrites(db: db).insertBatch(batch, tenant: tenant, idempotencyKey: idempotencyKey, now: now)
+        }
+    }
 
     // MARK: Reads (tenant-scoped: another tenant's id reads as nil)
 
-    package func job(_ id: JobID, tenant: String) async throws -> Job? { fatalError("unimplemented") }
+    package func job(_ id: JobID, tenant: String) async throws -> Job? {
+        try await readers.read { db in try StoreReads(db: db).job(id, tenant: tenant) }
+    }
+
     /// Newest first; `after` is a cursor (ids older than it).
     package func jobs(tenant: String, state: JobState?, batch: BatchID?, after: JobID?, limit: Int) async throws
         -> [Job]
-    { fatalError("unimplemented") }
-    package func batch(_ id: BatchID, tenant: String) async throws -> Batch? { fatalError("unimplemented") }
+    {
+        try await readers.read { db in
+            try StoreReads(db: db).jobs(tenant: tenant, state: state, batch: batch, after: after, limit: limit)
+        }
+    }
+
+    package func batch(_ id: BatchID, tenant: String) async throws -> Batch? {
+        try await readers.read { db in try StoreReads(db: db).batch(id, tenant: tenant) }
+    }
+
     /// Newest first; `after` is a cursor (ids older than it).
     package func batches(tenant: String, after: BatchID?, limit: Int) async throws -> [Batch] {
-        fatalError("unimplemented")
+        try await readers.read { db in try StoreReads(db: db).batches(tenant: tenant, after: after, limit: limit) }
     }
+
     /// The batch's final jobs in id order, `limit` at a time after `after`: the pages of the results stream.
+    /// Not tenant-scoped: check the batch belongs to the tenant first.
     package func finalJobs(ofBatch id: BatchID, after: JobID?, limit: Int) async throws -> [Job] {
-        fatalError("unimplemented")
+        try await readers.read { db in try StoreReads(db: db).finalJobs(ofBatch: id, after: after, limit: limit) }
     }
+
     /// Waits until the job is final or the timeout passes, then returns it as it is (nil if it is not the tenant's).
+    ///
+    /// Woken by the commit that makes the job final (no polling). Cancelling the calling task ends the wait early.
     package func waitUntilFinal(_ id: JobID, tenant: String, timeout: Duration) async throws -> Job? {
-        fatalError("unimplemented")
+        // Register before reading, so a commit between the read and the wait is not missed.
+        let (finalized, token) = waiters.register(id)
+        defer { waiters.remove(id, token: token) }
+        guard let job = try await job(id, tenant: tenant) else { return nil }
+        guard !job.state.isFinal else { return job }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in finalized { return }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        return try await self.job(id, tenant: tenant)
     }
 
     // MARK: Cancel
@@ -100,51 +198,137 @@ package final class JobStore: Sendable {
     /// Queued → cancelled at once; running → `cancel_requested`, which the worker sees and acts on.
     /// Returns the job as it is after the request, nil if it is not the tenant's.
     package func cancelJob(_ id: JobID, tenant: String, now: Date = Date()) async throws -> Job? {
-        fatalError("unimplemented")
+        let now = now.unixMilliseconds
+        let result = try await writer.write { db in try StoreWrites(db: db).cancelJob(id, tenant: tenant, now: now) }
+        publish(result.effects)
+        return result.value
     }
+
     /// Cancels every queued job of the batch at once and requests cancellation of its running ones;
     /// the batch is `cancelling` until they settle, then `cancelled`.
     package func cancelBatch(_ id: BatchID, tenant: String, now: Date = Date()) async throws -> Batch? {
-        fatalError("unimplemented")
+        let now = now.unixMilliseconds
+        let result = try await writer.write { db in
+            try StoreWrites(db: db).cancelBatch(id, tenant: tenant, now: now)
+        }
+        publish(result.effects)
+        return result.value
     }
+
     /// An in-process stream of cancellation requests for running jobs, so a worker can abort the transfer at once.
-    package func cancellationRequests() -> AsyncStream<JobID> { fatalError("unimplemented") }
+    /// Each call returns a new subscription; every subscription receives every request. Ends when the store closes.
+    package func cancellationRequests() -> AsyncStream<JobID> { cancellations.subscribe() }
 
     // MARK: Worker transitions (each conditional on the lease token; `false` means the lease was stale)
 
     /// Claims up to `limit` runnable jobs of the provider (queued, `run_at <= now`), highest priority first, then
     /// FIFO, in one `UPDATE … RETURNING`; each gets a fresh lease token and `attempt + 1`.
+    /// Jobs whose deadline passed are not claimed.
     package func claim(provider: String, limit: Int, leaseDuration: Duration, now: Date = Date()) async throws
         -> [ClaimedJob]
-    { fatalError("unimplemented") }
+    {
+        let now = now.unixMilliseconds
+        let lease = leaseDuration.wholeMilliseconds
+        return try await writer.write { db in
+            try StoreWrites(db: db).claim(provider: provider, limit: limit, leaseMilliseconds: lease, now: now)
+        }
+    }
+
     /// Extends the leases still held; returns the ids among them whose cancellation was requested.
     package func heartbeat(_ leases: [JobLease], leaseDuration: Duration, now: Date = Date()) async throws
         -> Set<JobID>
-    { fatalError("unimplemented") }
+    {
+        guard !leases.isEmpty else { return [] }
+        let now = now.unixMilliseconds
+        let lease = leaseDuration.wholeMilliseconds
+        return try await writer.write { db in
+            try StoreWrites(db: db).heartbeat(leases, leaseMilliseconds: lease, now: now)
+        }
+    }
+
     /// running → succeeded, storing the answer.
     package func complete(_ lease: JobLease, response: JobResponse, now: Date = Date()) async throws -> Bool {
-        fatalError("unimplemented")
+        let now = now.unixMilliseconds
+        let result = try await writer.write { db in
+            try StoreWrites(db: db).complete(lease, response: response, now: now)
+        }
+        publish(result.effects)
+        return result.value
     }
+
     /// running → failed, storing the provider's answer (if any) and the reason.
     package func fail(_ lease: JobLease, response: JobResponse?, failure: JobFailure, now: Date = Date())
         async throws -> Bool
-    { fatalError("unimplemented") }
+    {
+        let now = now.unixMilliseconds
+        let result = try await writer.write { db in
+            try StoreWrites(db: db).fail(lease, response: response, failure: failure, now: now)
+        }
+        publish(result.effects)
+        return result.value
+    }
+
     /// running → queued at `runAt`. With `countsAttempt: false` (rate limited, shutdown hand-back) the attempt
     /// the claim started is given back.
+    ///
+    /// Two cases end the job instead: a job whose cancellation was requested ends `cancelled` (or `expired` when
+    /// its deadline caused the request), and a counted retry with no attempt left ends `failed` with `failure`.
     package func retry(_ lease: JobLease, at runAt: Date, failure: JobFailure?, countsAttempt: Bool, now: Date = Date())
         async throws -> Bool
-    { fatalError("unimplemented") }
+    {
+        let now = now.unixMilliseconds
+        let runAt = runAt.unixMilliseconds
+        let result = try await writer.write { db in
+            try StoreWrites(db: db).retry(lease, runAt: runAt, failure: failure, countsAttempt: countsAttempt, now: now)
+        }
+        publish(result.effects)
+        return result.value
+    }
+
     /// running → cancelled, after the worker aborted the call because cancellation was requested.
+    /// When the request came from the deadline (``expireOverdue(now:)``), the job ends `expired` instead.
     package func acknowledgeCancel(_ lease: JobLease, now: Date = Date()) async throws -> Bool {
-        fatalError("unimplemented")
+        let now = now.unixMilliseconds
+        let result = try await writer.write { db in try StoreWrites(db: db).acknowledgeCancel(lease, now: now) }
+        publish(result.effects)
+        return result.value
     }
 
     // MARK: Maintenance
 
-    /// running → queued (or failed when attempts are used up) for leases that expired before `now`.
-    package func rescueExpiredLeases(now: Date = Date()) async throws -> Int { fatalError("unimplemented") }
-    /// At start-up: every running job belongs to the previous run; hand each back at once.
-    package func rescueAllRunning(now: Date = Date()) async throws -> Int { fatalError("unimplemented") }
-    /// queued/running → expired for jobs whose deadline passed (running ones are also flagged for cancellation).
-    package func expireOverdue(now: Date = Date()) async throws -> Int { fatalError("unimplemented") }
+    /// running → queued (or failed with `lease_expired` when attempts are used up) for leases that expired
+    /// before `now`. Jobs whose cancellation was requested end cancelled (or expired). Returns how many.
+    package func rescueExpiredLeases(now: Date = Date()) async throws -> Int {
+        let now = now.unixMilliseconds
+        let result = try await writer.write { db in try StoreWrites(db: db).rescueExpiredLeases(now: now) }
+        publish(result.effects)
+        return result.value
+    }
+
+    /// At start-up: every running job belongs to the previous run; hand each back at once, without burning an
+    /// attempt. Returns how many.
+    package func rescueAllRunning(now: Date = Date()) async throws -> Int {
+        let now = now.unixMilliseconds
+        let result = try await writer.write { db in try StoreWrites(db: db).rescueAllRunning(now: now) }
+        publish(result.effects)
+        return result.value
+    }
+
+    /// queued → expired (`batch_expired`) for jobs whose deadline passed; running ones are flagged for
+    /// cancellation (emitted on ``cancellationRequests()``) and end expired when the worker acknowledges.
+    /// A batch becomes `expired` once all its jobs are final. Returns how many jobs were expired or flagged.
+    package func expireOverdue(now: Date = Date()) async throws -> Int {
+        let now = now.unixMilliseconds
+        let result = try await writer.write { db in try StoreWrites(db: db).expireOverdue(now: now) }
+        publish(result.effects)
+        return result.value
+    }
+
+    // MARK: Effects
+
+    /// Tells in-process listeners what a committed write changed.
+    private func publish(_ effects: TransitionEffects) {
+        waiters.notifyFinal(effects.finalized)
+        cancellations.publish(effects.cancellationRequested)
+    }
 }

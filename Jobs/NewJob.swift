@@ -1,5 +1,5 @@
-public import struct Foundation.Data
-public import struct Foundation.Date
+package import struct Foundation.Data
+package import struct Foundation.Date
 
 /// A job as submitted, validated by the API and routed to a provider, before it is stored.
 package struct NewJob: Sendable {
@@ -21,10 +21,12 @@ package struct NewJob: Sendable {
     package var maxAttempts: Int
     /// When the job must be final; past it, maintenance moves it to `expired`.
     package var deadline: Date?
+    /// When the job may first run; nil means at once (the insert time).
+    package var runAt: Date?
 
     package init(
         customID: String?, provider: String, model: String, endpoint: String, body: Data,
-        priority: Int = 0, metadata: Data? = nil, maxAttempts: Int = 5, deadline: Date? = nil
+        priority: Int = 0, metadata: Data? = nil, maxAttempts: Int = 5, deadline: Date? = nil, runAt: Date? = nil
     ) {
         self.customID = customID
         self.provider = provider
@@ -35,6 +37,7 @@ package struct NewJob: Sendable {
         self.metadata = metadata
         self.maxAttempts = maxAttempts
         self.deadline = deadline
+        self.runAt = runAt
     }
 }
 

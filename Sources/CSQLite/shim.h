@@ -13,4 +13,20 @@ static inline int sluice_sqlite3_db_config_int(sqlite3 *db, int op, int value, i
     return sqlite3_db_config(db, op, value, out);
 }
 
+/// Binds a text value of known byte length, copied by SQLite (SQLITE_TRANSIENT).
+/// An empty string is bound as '' (not NULL), whatever the pointer.
+/// https://www.sqlite.org/c3ref/bind_blob.html
+static inline int sluice_sqlite3_bind_text(sqlite3_stmt *stmt, int index, const char *text, int bytes) {
+    if (bytes == 0) { return sqlite3_bind_text(stmt, index, "", 0, SQLITE_STATIC); }
+    return sqlite3_bind_text(stmt, index, text, bytes, SQLITE_TRANSIENT);
+}
+
+/// Binds a blob of known length, copied by SQLite (SQLITE_TRANSIENT).
+/// An empty blob is bound as a zero-length blob (not NULL), whatever the pointer.
+/// https://www.sqlite.org/c3ref/bind_blob.html
+static inline int sluice_sqlite3_bind_blob(sqlite3_stmt *stmt, int index, const void *bytes, int count) {
+    if (count == 0) { return sqlite3_bind_zeroblob(stmt, index, 0); }
+    return sqlite3_bind_blob(stmt, index, bytes, count, SQLITE_TRANSIENT);
+}
+
 #endif

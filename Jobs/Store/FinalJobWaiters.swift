@@ -1,0 +1,54 @@
+import Synchronization
+
+/// In-process waiters for jobs to become final, woken by the store after the commit that finalized them.
+final class FinalJobWaiters: Sendable {
+    private struct State {
+        var nextToken = 0
+        var waiters: [JobID: [Int: AsyncStream<Void>.Continuation]] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Registers interest in `id`; the returned stream yields once the job is reported final.
+    /// Call ``remove(_:token:)`` when done waiting.
+    func register(_ id: JobID) -> (stream: AsyncStream<Void>, token: Int) {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let token = state.withLock { state in
+            state.nextToken += 1
+            state.waiters[id, default: [:]][state.nextToken] = continuation
+            return state.nextToken
+        }
+        return (stream, token)
+    }
+
+    func remove(_ id: JobID, token: Int) {
+        let continuation = state.withLock { state -> AsyncStream<Void>.Continuation? in
+            let continuation = state.waiters[id]?.removeValue(forKey: token)
+            if state.waiters[id]?.isEmpty == true { state.waiters[id] = nil }
+            return continuation
+        }
+        continuation?.finish()
+    }
+
+    /// Wakes everyone waiting for one of `ids`.
+    func notifyFinal(_ ids: [JobID]) {
+        guard !ids.isEmpty else { return }
+        let woken = state.withLock { state -> [AsyncStream<Void>.Continuation] in
+            guard !state.waiters.isEmpty else { return [] }
+            return ids.flatMap { state.waiters.removeValue(forKey: $0).map { Array($0.values) } ?? [] }
+        }
+        for continuation in woken {
+            continuation.yield()
+            continuation.finish()
+        }
+    }
+
+    /// Wakes every waiter (the store is closing).
+    func wakeAll() {
+        let woken = state.withLock { state in
+            defer { state.waiters = [:] }
+            return state.waiters.values.flatMap(\.values)
+        }
+        for continuation in woken { continuation.finish() }
+    }
+}

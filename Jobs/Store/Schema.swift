@@ -1,0 +1,144 @@
+/// The database schema and its migrations, tracked with `PRAGMA user_version`.
+///
+/// Migrations only ever append: version N of the schema is `migrations[0..<N]` applied in order, each in its
+/// own transaction together with the `user_version` bump.
+enum Schema {
+    /// The final job states, for SQL.
+    static let finalJobStates = "'succeeded','failed','cancelled','expired'"
+
+    static let migrations: [String] = [
+        // 1: tenants, API keys, batches, jobs.
+        """
+        CREATE TABLE tenants (
+            id TEXT PRIMARY KEY NOT NULL,
+            created_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE api_keys (
+            id INTEGER PRIMARY KEY,
+            tenant TEXT NOT NULL REFERENCES tenants(id),
+            key_hash BLOB NOT NULL UNIQUE CHECK (length(key_hash) = 32),
+            prefix TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        ) STRICT;
+        CREATE INDEX api_keys_tenant ON api_keys(tenant);
+
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant TEXT NOT NULL REFERENCES tenants(id),
+            endpoint TEXT NOT NULL,
+            completion_window TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN
+                ('validating','failed','in_progress','finalizing','completed','expired','cancelling','cancelled')),
+            metadata BLOB,
+            idempotency_key TEXT,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            in_progress_at INTEGER,
+            finalizing_at INTEGER,
+            completed_at INTEGER,
+            failed_at INTEGER,
+            expired_at INTEGER,
+            cancelling_at INTEGER,
+            cancelled_at INTEGER,
+            total INTEGER NOT NULL CHECK (total >= 0),
+            succeeded INTEGER NOT NULL DEFAULT 0 CHECK (succeeded >= 0),
+            failed INTEGER NOT NULL DEFAULT 0 CHECK (failed >= 0),
+            cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled >= 0),
+            expired INTEGER NOT NULL DEFAULT 0 CHECK (expired >= 0),
+            prompt_tokens INTEGER NOT NULL DEFAULT 0,
+            completion_tokens INTEGER NOT NULL DEFAULT 0,
+            cached_tokens INTEGER NOT NULL DEFAULT 0,
+            CHECK (succeeded + failed + cancelled + expired <= total)
+        ) STRICT;
+        CREATE INDEX batches_tenant ON batches(tenant, id);
+        CREATE UNIQUE INDEX batches_idempotency ON batches(tenant, idempotency_key)
+            WHERE idempotency_key IS NOT NULL;
+
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant TEXT NOT NULL REFERENCES tenants(id),
+            batch_id INTEGER REFERENCES batches(id),
+            custom_id TEXT,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            body BLOB NOT NULL,
+            priority INTEGER NOT NULL,
+            metadata BLOB,
+            state TEXT NOT NULL CHECK (state IN ('queued','running','succeeded','failed','cancelled','expired')),
+            attempt INTEGER NOT NULL DEFAULT 0 CHECK (attempt >= 0),
+            max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),
+            run_at INTEGER NOT NULL,
+            deadline INTEGER,
+            lease_token INTEGER,
+            lease_expires_at INTEGER,
+            -- 0: none; 1: cancelled by the tenant; 2: deadline passed while running.
+            cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1, 2)),
+            idempotency_key TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER,
+            response_status INTEGER,
+            response_request_id TEXT,
+            response_body BLOB,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            cached_tokens INTEGER,
+            error_code TEXT,
+            error_message TEXT,
+            CHECK ((state = 'running') = (lease_token IS NOT NULL AND lease_expires_at IS NOT NULL)),
+            CHECK ((state IN ('succeeded','failed','cancelled','expired')) = (finished_at IS NOT NULL))
+        ) STRICT;
+        CREATE INDEX jobs_claim ON jobs(provider, priority DESC, id) WHERE state = 'queued';
+        CREATE INDEX jobs_lease ON jobs(lease_expires_at) WHERE state = 'running';
+        CREATE INDEX jobs_deadline ON jobs(deadline)
+            WHERE state IN ('queued','running') AND deadline IS NOT NULL;
+        CREATE INDEX jobs_tenant ON jobs(tenant, id);
+        CREATE INDEX jobs_batch ON jobs(batch_id, id) WHERE batch_id IS NOT NULL;
+        CREATE UNIQUE INDEX jobs_custom_id ON jobs(batch_id, custom_id)
+            WHERE batch_id IS NOT NULL AND custom_id IS NOT NULL;
+        CREATE UNIQUE INDEX jobs_idempotency ON jobs(tenant, idempotency_key)
+            WHERE idempotency_key IS NOT NULL;
+        """
+    ]
+
+    /// The schema version this build writes.
+    static var currentVersion: Int64 { Int64(migrations.count) }
+
+    /// Puts the database in WAL mode and applies the migrations it lacks. Runs on the writer's connection.
+    ///
+    /// "The WAL journaling mode uses a write-ahead log instead of a rollback journal … WAL mode is persistent;
+    /// after being set it stays in effect across multiple database connections and after closing and
+    /// reopening the database." — https://www.sqlite.org/wal.html
+    static func migrate(_ connection: SQLiteConnection) throws {
+        let mode = try connection.textPragma("journal_mode = WAL")
+        guard mode.lowercased() == "wal" else {
+            throw JobsError(.migration, message: "the database refused WAL mode (journal_mode is \(mode))")
+        }
+        let version = try connection.integerPragma("user_version")
+        guard version <= currentVersion else {
+            throw JobsError(
+                .migration,
+                message: "the database has schema version \(version), newer than this build's \(currentVersion)"
+            )
+        }
+        for index in Int(version)..<migrations.count {
+            do {
+                try connection.execute("BEGIN IMMEDIATE")
+                try connection.execute(migrations[index])
+                try connection.execute("PRAGMA user_version = \(index + 1)")
+                try connection.execute("COMMIT")
+            } catch {
+                if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
+                let detail = (error as? JobsError)?.message ?? "\(error)"
+                throw JobsError(
+                    .migration, message: "migration \(index + 1) failed: \(detail)",
+                    sqliteCode: (error as? JobsError)?.sqliteCode
+                )
+            }
+        }
+    }
+}
