@@ -105,7 +105,15 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "JobsTests", dependencies: ["Jobs"], swiftSettings: swiftSettings),
         .testTarget(name: "WorkersTests", dependencies: ["Workers", "Jobs", "MockProvider"], swiftSettings: swiftSettings),
-        .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Workers"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MockProviderTests",
+            dependencies: [
+                "MockProvider",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "APITests", dependencies: ["API", "Jobs", "Workers"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests",
