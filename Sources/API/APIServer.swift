@@ -1,0 +1,73 @@
+public import Hummingbird
+public import Jobs
+public import Logging
+import NIOCore
+
+/// The HTTP API: builds the router and the Hummingbird application that serves it.
+///
+/// ```swift
+/// let api = APIServer(store: store, configuration: apiConfiguration, logger: logger)
+/// let app = api.makeApplication(host: "127.0.0.1", port: 8080) { port in logger.info("listening on \(port)") }
+/// let group = ServiceGroup(services: [workers, app], gracefulShutdownSignals: [.sigterm], logger: logger)
+/// try await group.run()
+/// ```
+///
+/// Routes (all under `/v1` need `Authorization: Bearer <key>`):
+/// `GET /healthz`; `POST /v1/jobs`, `GET /v1/jobs`, `GET /v1/jobs/{id}[?wait=]`, `POST /v1/jobs/{id}/cancel`;
+/// `POST /v1/batches`, `GET /v1/batches`, `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`,
+/// `GET /v1/batches/{id}/results`; admin key only: `POST /v1/admin/tenants`, `POST /v1/admin/tenants/{id}/keys`.
+package struct APIServer: Sendable {
+    package let store: JobStore
+    package let configuration: APIConfiguration
+    package let logger: Logger
+
+    package init(store: JobStore, configuration: APIConfiguration, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The router with every route and middleware.
+    package func buildRouter() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.get("healthz") { _, _ in
+            var writer = JSONWriter()
+            writer.object { o in o.field("status", "ok") }
+            return Response.json(writer)
+        }
+
+        let bodyReader = RequestBodyReader(maxBytes: configuration.maxBodyBytes)
+        let lineParser = JobLineParser(
+            router: ModelRouter(providers: configuration.providers),
+            defaultMaxAttempts: configuration.defaultMaxAttempts)
+        let batchParser = BatchRequestParser(lineParser: lineParser, maxRequests: configuration.maxBatchRequests)
+
+        let v1 = router.group("v1")
+            .add(middleware: AuthenticationMiddleware(store: store, adminKeyHash: configuration.adminKeyHash))
+        JobRoutes(store: store, configuration: configuration, lineParser: lineParser, bodyReader: bodyReader)
+            .register(on: v1)
+        BatchRoutes(store: store, configuration: configuration, parser: batchParser, bodyReader: bodyReader)
+            .register(on: v1)
+        AdminRoutes(store: store, bodyReader: bodyReader)
+            .register(on: v1.group("admin").add(middleware: AdminOnlyMiddleware()))
+        return router
+    }
+
+    /// The Hummingbird application serving the API on `host:port` (port 0 picks a free port).
+    /// - Parameters:
+    ///   - host: Address to bind, e.g. `127.0.0.1`.
+    ///   - port: Port to bind; 0 lets the system choose.
+    ///   - onServerRunning: Called once the server listens, with the port it is bound to.
+    /// - Returns: A `Service` to run in the app's `ServiceGroup`.
+    package func makeApplication(
+        host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> Application<RouterResponder<APIRequestContext>> {
+        Application(
+            router: buildRouter(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+}
