@@ -104,7 +104,14 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "JobsTests", dependencies: ["Jobs"], swiftSettings: swiftSettings),
-        .testTarget(name: "WorkersTests", dependencies: ["Workers", "Jobs", "MockProvider"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WorkersTests",
+            dependencies: [
+                "Workers", "Jobs", "MockProvider",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MockProviderTests",
             dependencies: [
