@@ -121,7 +121,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "APITests", dependencies: ["API", "Jobs", "Workers"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "API", "Jobs", "Workers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["App", "Jobs", "Workers", "API", "MockProvider"],
