@@ -13,6 +13,13 @@ static inline int sluice_sqlite3_db_config_int(sqlite3 *db, int op, int value, i
     return sqlite3_db_config(db, op, value, out);
 }
 
+/// sqlite3_config is variadic; this is its typed form for options taking one int (e.g. SQLITE_CONFIG_MEMSTATUS).
+/// Must run before sqlite3_initialize(); afterwards it returns SQLITE_MISUSE.
+/// https://www.sqlite.org/c3ref/config.html
+static inline int sluice_sqlite3_config_int(int op, int value) {
+    return sqlite3_config(op, value);
+}
+
 /// Binds a text value of known byte length, copied by SQLite (SQLITE_TRANSIENT).
 /// An empty string is bound as '' (not NULL), whatever the pointer.
 /// https://www.sqlite.org/c3ref/bind_blob.html
