@@ -109,6 +109,8 @@ let package = Package(
             dependencies: [
                 "Workers", "Jobs", "MockProvider",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,150 @@
+import Foundation
+import ServiceLifecycle
+import Testing
+
+@testable import Jobs
+@testable import Workers
+
+@Suite struct WorkerPoolTests {
+    @Test(.timeLimit(.minutes(1))) func run_whenEveryCallSucceeds_completesEveryJobWithUsage() async throws {
+        try await PoolHarness.with(script: { _, _ in .respond(FakeTransport.ok(promptTokens: 11, completionTokens: 4)) }) {
+            harness in
+            var ids: [JobID] = []
+            for index in 0..<20 { ids.append(try await harness.insert("job-\(index)")) }
+            for id in ids {
+                let job = try await harness.final(id)
+                #expect(job.state == .succeeded)
+                #expect(job.attempt == 1)
+                #expect(job.response?.statusCode == 200)
+                #expect(job.response?.requestID == "req_ok")
+                #expect(job.response?.usage == TokenUsage(promptTokens: 11, completionTokens: 4))
+            }
+            #expect(harness.transport.calls == 20)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_whenServerErrorThenSuccess_retriesAndSucceedsOnAttemptTwo() async throws {
+        try await PoolHarness.with(script: { _, call in
+            call == 1 ? .respond(FakeTransport.error(500, code: "server_error")) : .respond(FakeTransport.ok())
+        }) { harness in
+            let id = try await harness.insert("flaky")
+            let job = try await harness.final(id)
+            #expect(job.state == .succeeded)
+            #expect(job.attempt == 2)
+            #expect(harness.transport.calls(forBody: PoolHarness.body("flaky")) == 2)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_whenTransportTimesOutThenSucceeds_retries() async throws {
+        try await PoolHarness.with(script: { _, call in
+            call == 1 ? .fail(TransportError(.timeout, message: "timed out")) : .respond(FakeTransport.ok())
+        }) { harness in
+            let job = try await harness.final(try await harness.insert("slow"))
+            #expect(job.state == .succeeded)
+            #expect(job.attempt == 2)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_whenBadRequest_failsPermanentlyKeepingTheResponse() async throws {
+        try await PoolHarness.with(script: { _, _ in .respond(FakeTransport.error(400, code: "context_length_exceeded")) }) {
+            harness in
+            let job = try await harness.final(try await harness.insert("too-long"))
+            #expect(job.state == .failed)
+            #expect(job.attempt == 1)
+            #expect(job.response?.statusCode == 400)
+            #expect(job.response?.requestID == "req_err")
+            #expect(job.error?.code == "upstream_error")
+            #expect(job.error?.message.contains("context_length_exceeded") == true)
+            #expect(job.error?.message.contains("upstream says no") == false)
+            #expect(harness.transport.calls == 1)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_whenRetryableFailureOutlastsAttempts_failsWithTheLastResponse() async throws {
+        try await PoolHarness.with(script: { _, _ in .respond(FakeTransport.error(503, code: "overloaded")) }) { harness in
+            let job = try await harness.final(try await harness.insert("down", maxAttempts: 3))
+            #expect(job.state == .failed)
+            #expect(job.attempt == 3)
+            #expect(job.error?.code == "upstream_error")
+            #expect(harness.transport.calls == 3)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_whenRateLimited_retriesWithoutBurningAnAttempt() async throws {
+        try await PoolHarness.with(script: { _, call in
+            call <= 2
+                ? .respond(FakeTransport.error(429, headers: [("retry-after-ms", "2")], code: "rate_limit_exceeded"))
+                : .respond(FakeTransport.ok())
+        }) { harness in
+            let job = try await harness.final(try await harness.insert("busy", maxAttempts: 1))
+            #expect(job.state == .succeeded)
+            #expect(job.attempt == 1)
+            #expect(harness.transport.calls == 3)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_neverExceedsMaxConcurrency() async throws {
+        try await PoolHarness.with(maxConcurrency: 3, script: { _, _ in .hold }) { harness in
+            var ids: [JobID] = []
+            for index in 0..<12 { ids.append(try await harness.insert("job-\(index)")) }
+            let transport = harness.transport
+            try await eventually("three calls are in flight") { transport.heldCount == 3 }
+            #expect(transport.maxInFlight == 3)
+            #expect(harness.pool.lanes[PoolHarness.provider]?.runningCount == 3)
+            transport.releaseAll()
+            for id in ids { #expect(try await harness.final(id).state == .succeeded) }
+            #expect(transport.maxInFlight == 3)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_whenRunningJobIsCancelled_abortsTheTransferAndEndsCancelled() async throws {
+        try await PoolHarness.with(script: { _, _ in .hold }) { harness in
+            let id = try await harness.insert("to-cancel")
+            let transport = harness.transport
+            try await eventually("the call is in flight") { transport.heldCount == 1 }
+            _ = try await harness.store.cancelJob(id, tenant: PoolHarness.tenant)
+            let job = try await harness.final(id)
+            #expect(job.state == .cancelled)
+            #expect(transport.aborted == 1)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func shutdown_whenCallsOutlastTheTimeout_handsJobsBackWithoutBurningAttempts()
+        async throws
+    {
+        try await PoolHarness.with(
+            maxConcurrency: 2, configuration: PoolHarness.configuration(shutdownTimeout: .milliseconds(50)),
+            script: { _, _ in .hold }
+        ) { harness in
+            let ids = [try await harness.insert("a"), try await harness.insert("b"), try await harness.insert("c")]
+            let transport = harness.transport
+            try await eventually("two calls are in flight") { transport.heldCount == 2 }
+            await harness.shutdown()
+            for id in ids {
+                let job = try await harness.job(id)
+                #expect(job.state == .queued)
+                #expect(job.attempt == 0)
+            }
+            #expect(transport.aborted == 2)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func shutdown_whenCallsFinishWithinTheTimeout_recordsTheirAnswers() async throws {
+        try await PoolHarness.with(maxConcurrency: 2, script: { _, _ in .hold }) { harness in
+            let ids = [try await harness.insert("a"), try await harness.insert("b"), try await harness.insert("c")]
+            let transport = harness.transport
+            try await eventually("two calls are in flight") { transport.heldCount == 2 }
+            await harness.group.triggerGracefulShutdown()
+            let lane = try #require(harness.pool.lanes[PoolHarness.provider])
+            try await eventually("the lane stopped claiming") { lane.isStopping }
+            transport.releaseAll()
+            await harness.shutdown()
+            #expect(try await harness.job(ids[0]).state == .succeeded)
+            #expect(try await harness.job(ids[1]).state == .succeeded)
+            let third = try await harness.job(ids[2])
+            #expect(third.state == .queued)
+            #expect(third.attempt == 0)
+            #expect(transport.calls == 2)
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Jobs
+import Logging
+
+extension Lane {
+    /// How one upstream attempt ended, before it is judged.
+    private enum AttemptOutcome: Sendable {
+        /// The provider answered (any status).
+        case answered(HTTPResponse)
+        /// The transfer produced no answer.
+        case transportFailed(TransportError)
+        /// The job's cancellation was requested; the transfer was aborted.
+        case cancelRequested
+        /// The job's task was cancelled (shutdown): the transfer was aborted.
+        case interrupted
+    }
+
+    /// Runs one claimed job: request, transfer (aborted by a cancellation request or by task cancellation),
+    /// judgement, and the lease-guarded write of the outcome.
+    func execute(_ job: ClaimedJob, cancel: AsyncEvent) async {
+        defer { finished(job.id) }
+        var logger = self.jobLogger
+        logger[metadataKey: "job"] = "\(job.id)"
+        logger[metadataKey: "attempt"] = "\(job.attempt)"
+
+        let request: HTTPRequest
+        do {
+            var built = try adapter.makeRequest(for: job)
+            built.timeout = configuration.requestTimeout
+            built.connectTimeout = configuration.connectTimeout
+            request = built
+        } catch {
+            let failure = JobFailure(code: FailureClassifier.FailureCode.invalidRequest, message: "\(error)")
+            await record(.fail(nil, failure), job: job, logger: logger)
+            return
+        }
+        if Task.isCancelled {
+            await handBack([job], reason: "interrupted before the call")
+            return
+        }
+
+        logger.trace("calling provider")
+        switch await send(request, cancel: cancel) {
+        case .cancelRequested:
+            await acknowledgeCancel(job, logger: logger)
+        case .interrupted:
+            await handBack([job], reason: "interrupted")
+        case .transportFailed(let error):
+            logger[metadataKey: "transport_error"] = "\(error.code)"
+            await judge(FailureClassifier.classify(error), response: nil, job: job, logger: logger)
+        case .answered(let response):
+            let answer = adapter.parse(response)
+            logger[metadataKey: "status"] = "\(response.status)"
+            let verdict = FailureClassifier.classify(answer, now: Date())
+            if case .rateLimited(_, let retryAfter?) = verdict {
+                pause(for: retryAfter, logger: logger)
+            }
+            await judge(verdict, response: answer.response, job: job, logger: logger)
+        }
+    }
+
+    /// Sends the request, racing it against the job's cancellation event. Cancelling the losing child task aborts
+    /// the transfer (the transport's contract).
+    private func send(_ request: HTTPRequest, cancel: AsyncEvent) async -> AttemptOutcome {
+        let transport = self.transport
+        return await withTaskGroup(of: AttemptOutcome?.self) { group in
+            group.addTask {
+                do {
+                    return .answered(try await transport.send(request))
+                } catch let error as TransportError {
+                    if error.code == .cancelled { return cancel.isSet ? .cancelRequested : .interrupted }
+                    return .transportFailed(error)
+                } catch is CancellationError {
+                    return cancel.isSet ? .cancelRequested : .interrupted
+                } catch {
+                    return .transportFailed(TransportError(.other, message: "\(type(of: error))"))
+                }
+            }
+            group.addTask {
+                await cancel.wait()
+                return cancel.isSet ? .cancelRequested : nil
+            }
+            var outcome: AttemptOutcome = .interrupted
+            while let next = await group.next() {
+                guard let next else { continue }  // the cancellation watcher gave up (the call ended first)
+                outcome = next
+                group.cancelAll()
+                break
+            }
+            return outcome
+        }
+    }
+
+    private func judge(_ verdict: Verdict, response: JobResponse?, job: ClaimedJob, logger: Logger) async {
+        var generator = SystemRandomNumberGenerator()
+        let settlement = Settlement.decide(
+            verdict: verdict, response: response, job: job, policy: configuration.retryPolicy, now: Date(),
+            using: &generator
+        )
+        await record(settlement, job: job, logger: logger)
+    }
+
+    private func record(_ settlement: Settlement, job: ClaimedJob, logger: Logger) async {
+        let store = self.store
+        let lease = job.lease
+        let written: Bool
+        do {
+            switch settlement {
+            case .complete(let response):
+                written = try await shielded { try await store.complete(lease, response: response, now: Date()) }
+                logger.debug("job succeeded")
+            case .fail(let response, let failure):
+                written = try await shielded {
+                    try await store.fail(lease, response: response, failure: failure, now: Date())
+                }
+                logger.info("job failed", metadata: ["code": "\(failure.code)", "reason": "\(failure.message)"])
+            case .retry(let runAt, let failure, let countsAttempt):
+                written = try await shielded {
+                    try await store.retry(lease, at: runAt, failure: failure, countsAttempt: countsAttempt, now: Date())
+                }
+                logger.info(
+                    "job will be retried",
+                    metadata: [
+                        "code": "\(failure.code)", "counts_attempt": "\(countsAttempt)",
+                        "delay_ms": "\(Int(runAt.timeIntervalSinceNow * 1000))",
+                    ]
+                )
+            }
+        } catch {
+            logger.error("recording the job's outcome failed", metadata: ["error": "\(error)"])
+            return
+        }
+        if !written {
+            logger.debug("lease no longer held; outcome dropped")
+        }
+    }
+
+    private func acknowledgeCancel(_ job: ClaimedJob, logger: Logger) async {
+        let store = self.store
+        do {
+            let written = try await shielded { try await store.acknowledgeCancel(job.lease, now: Date()) }
+            logger.info("job cancelled")
+            if !written { logger.debug("lease no longer held; cancellation not recorded") }
+        } catch {
+            logger.error("recording the cancellation failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// running → queued at once, giving the attempt back (shutdown, jobs claimed too late).
+    func handBack(_ jobs: [ClaimedJob], reason: String) async {
+        guard !jobs.isEmpty else { return }
+        let store = self.store
+        let logger = self.jobLogger
+        await withDiscardingTaskGroup { group in
+            for job in jobs {
+                group.addTask {
+                    do {
+                        let written = try await shielded {
+                            try await store.retry(job.lease, at: Date(), failure: nil, countsAttempt: false, now: Date())
+                        }
+                        logger.debug(
+                            "job handed back",
+                            metadata: ["job": "\(job.id)", "reason": "\(reason)", "lease_held": "\(written)"]
+                        )
+                    } catch {
+                        logger.error(
+                            "handing back a job failed",
+                            metadata: ["job": "\(job.id)", "error": "\(error)"]
+                        )
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs a store write in an unstructured task and awaits it on the spot, so that cancelling the calling task
+/// cannot abort it. A job's task is cancelled on shutdown (after the drain timeout) or when the service group
+/// tears down; the outcome, and above all the hand-back that gives the attempt back, must still be written —
+/// otherwise the job stays `running` until its lease expires and the rescue burns an attempt.
+/// This is the one unstructured task STYLE.md allows: it shields cleanup and is awaited where it starts.
+func shielded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await Task { try await operation() }.value
+}

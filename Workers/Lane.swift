@@ -1,0 +1,235 @@
+import Foundation
+package import Jobs
+package import Logging
+import Synchronization
+
+/// One provider's lane: claims that provider's runnable jobs, at most `limits.maxConcurrency` at a time, and runs
+/// each through the adapter and the transport, then records the outcome under the job's lease.
+///
+/// The loop claims only as many jobs as it has free slots. When the last claim found less than it had room for,
+/// it waits for `wake()` or an idle poll interval that doubles from `idlePollMinimum` to `idlePollMaximum` while
+/// claims come back empty. One batched heartbeat every `heartbeatInterval` renews the leases of the running jobs
+/// and learns which of them were asked to cancel.
+///
+/// Shutdown (see `WorkerPool`): `beginShutdown()` stops the claiming; running jobs get `shutdownTimeout` to finish,
+/// then their tasks are cancelled, their transfers aborted and the jobs handed back without burning an attempt.
+///
+/// Deadlines: the store never claims a job whose deadline passed. A job whose deadline passes while it runs is
+/// flagged by maintenance (`JobStore.expireOverdue`); the flag reaches the lane as a cancellation request, the
+/// transfer is aborted and the acknowledgement ends the job `expired`.
+///
+/// ```swift
+/// let lane = Lane(provider: provider, adapter: adapter, store: store, transport: transport,
+///                 configuration: .init(), logger: logger)
+/// try await withThrowingDiscardingTaskGroup { group in
+///     group.addTask { await lane.run() }
+///     lane.wake()   // after inserting jobs for this provider
+/// }
+/// ```
+package final class Lane: Sendable {
+    /// The provider (and lane) name.
+    package let provider: String
+    /// The most jobs this lane runs at once (`limits.maxConcurrency`).
+    package let capacity: Int
+
+    let adapter: any ProviderAdapter
+    let store: JobStore
+    let transport: any HTTPTransport
+    let configuration: WorkerPool.Configuration
+    /// Carries the provider name; jobs add their id and attempt.
+    let jobLogger: Logger
+
+    /// Set by `wake()` (new work), by shutdown, and by nothing else: ends an idle wait early.
+    private let wakeup = AsyncEvent(.autoReset)
+    /// Set whenever a job leaves the lane: ends the wait of a full lane or of the shutdown drain.
+    private let slotFreed = AsyncEvent(.autoReset)
+    private let state = Mutex(State())
+
+    private struct State {
+        var running: [JobID: RunningJob] = [:]
+        var isStopping = false
+        /// The lane claims nothing before this instant (a provider's `Retry-After` on a 429).
+        var pausedUntil: ContinuousClock.Instant?
+    }
+
+    private struct RunningJob {
+        var lease: JobLease
+        /// Set when the job's cancellation was requested (heartbeat or the store's stream).
+        var cancel: AsyncEvent
+    }
+
+    /// - Parameters:
+    ///   - provider: the provider entry; its name is the lane's, its `limits.maxConcurrency` the lane's capacity.
+    ///   - adapter: builds requests and reads answers in the provider's wire format.
+    ///   - store: the durable queue.
+    ///   - transport: sends the requests.
+    ///   - configuration: leases, polling, timeouts, retry policy.
+    ///   - logger: logs job ids, provider, attempt and status; never bodies or keys.
+    package init(
+        provider: ProviderConfiguration,
+        adapter: any ProviderAdapter,
+        store: JobStore,
+        transport: any HTTPTransport,
+        configuration: WorkerPool.Configuration,
+        logger: Logger
+    ) {
+        precondition(provider.limits.maxConcurrency > 0, "maxConcurrency must be positive")
+        self.provider = provider.name
+        self.capacity = provider.limits.maxConcurrency
+        self.adapter = adapter
+        self.store = store
+        self.transport = transport
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "provider"] = "\(provider.name)"
+        self.jobLogger = logger
+    }
+
+    private var logger: Logger { jobLogger }
+
+    /// Tells the lane there may be new runnable jobs: an idle lane claims at once.
+    package func wake() {
+        wakeup.set()
+    }
+
+    /// Stops the claiming; `run()` then drains the running jobs (see `WorkerPool.Configuration.shutdownTimeout`).
+    package func beginShutdown() {
+        state.withLock { $0.isStopping = true }
+        wakeup.set()
+        slotFreed.set()
+    }
+
+    /// Aborts the job's upstream call if this lane runs it; the job then ends `cancelled`.
+    /// Returns whether the lane runs the job.
+    @discardableResult
+    package func requestCancel(_ id: JobID) -> Bool {
+        guard let cancel = state.withLock({ $0.running[id]?.cancel }) else { return false }
+        cancel.set()
+        return true
+    }
+
+    /// How many jobs the lane runs right now.
+    package var runningCount: Int { state.withLock { $0.running.count } }
+
+    /// Whether `beginShutdown()` was called.
+    var isStopping: Bool { state.withLock { $0.isStopping } }
+
+    /// A job left the lane: frees its slot.
+    func finished(_ id: JobID) {
+        state.withLock { _ = $0.running.removeValue(forKey: id) }
+        slotFreed.set()
+    }
+
+    /// The provider rate limited us and asked to wait: the lane claims nothing until then.
+    func pause(for duration: Duration, logger: Logger) {
+        let until = ContinuousClock.now + duration
+        state.withLock { state in
+            if let current = state.pausedUntil, current >= until { return }
+            state.pausedUntil = until
+        }
+        logger.notice("provider rate limited the lane; pausing claims", metadata: ["pause_ms": "\(duration.nanoseconds / 1_000_000)"])
+    }
+
+    /// Runs the lane until `beginShutdown()` (then drains) or until the task is cancelled (then hands back at once).
+    package func run() async {
+        logger.debug("lane started", metadata: ["capacity": "\(capacity)"])
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.heartbeatLoop() }
+            await claimLoop(group: &group)
+            await drain()
+            // Cancels the heartbeat and every job still running: their transfers abort and they are handed back.
+            group.cancelAll()
+        }
+        logger.debug("lane stopped")
+    }
+
+    // MARK: Claiming
+
+    private func claimLoop(group: inout DiscardingTaskGroup) async {
+        var idleWait = configuration.idlePollMinimum
+        while !Task.isCancelled && !isStopping {
+            let free = capacity - runningCount
+            if free <= 0 {
+                await slotFreed.wait()
+                continue
+            }
+            if let pausedUntil = state.withLock({ $0.pausedUntil }), pausedUntil > .now {
+                await wakeup.wait(timeout: ContinuousClock.now.duration(to: pausedUntil))
+                continue
+            }
+
+            let claimed: [ClaimedJob]
+            do {
+                claimed = try await store.claim(
+                    provider: provider, limit: free, leaseDuration: configuration.leaseDuration, now: Date()
+                )
+            } catch {
+                if Task.isCancelled { break }
+                logger.error("claim failed", metadata: ["error": "\(error)"])
+                await wakeup.wait(timeout: configuration.idlePollMaximum)
+                continue
+            }
+            if isStopping || Task.isCancelled {
+                // Claimed while shutdown began: do not start them.
+                await handBack(claimed, reason: "lane stopping")
+                break
+            }
+            start(claimed, group: &group)
+
+            if claimed.count >= free {
+                idleWait = configuration.idlePollMinimum
+                continue  // full: the next turn waits for a free slot
+            }
+            idleWait = claimed.isEmpty ? min(idleWait * 2, configuration.idlePollMaximum) : configuration.idlePollMinimum
+            await wakeup.wait(timeout: idleWait)
+        }
+    }
+
+    private func start(_ claimed: [ClaimedJob], group: inout DiscardingTaskGroup) {
+        for job in claimed {
+            let cancel = AsyncEvent(.manualReset)
+            state.withLock { $0.running[job.id] = RunningJob(lease: job.lease, cancel: cancel) }
+            group.addTask { await self.execute(job, cancel: cancel) }
+        }
+    }
+
+    // MARK: Draining and heartbeats
+
+    /// After the claiming stopped: waits up to `shutdownTimeout` for the running jobs to finish.
+    private func drain() async {
+        guard !Task.isCancelled, runningCount > 0 else { return }
+        logger.info("lane draining", metadata: ["running": "\(runningCount)"])
+        let deadline = ContinuousClock.now + configuration.shutdownTimeout
+        while runningCount > 0, !Task.isCancelled {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            guard remaining > .zero else { break }
+            await slotFreed.wait(timeout: remaining)
+        }
+        let left = runningCount
+        if left > 0 {
+            logger.notice("shutdown timeout passed; handing back running jobs", metadata: ["running": "\(left)"])
+        }
+    }
+
+    private func heartbeatLoop() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: configuration.heartbeatInterval)
+            } catch {
+                return
+            }
+            let leases = state.withLock { $0.running.values.map(\.lease) }
+            guard !leases.isEmpty else { continue }
+            do {
+                let cancelRequested = try await store.heartbeat(
+                    leases, leaseDuration: configuration.leaseDuration, now: Date()
+                )
+                for id in cancelRequested { requestCancel(id) }
+                logger.trace("heartbeat", metadata: ["leases": "\(leases.count)"])
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
