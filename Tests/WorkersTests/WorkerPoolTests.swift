@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ServiceLifecycle
 import Testing
 
@@ -145,6 +146,69 @@ import Testing
             #expect(third.state == .queued)
             #expect(third.attempt == 0)
             #expect(transport.calls == 2)
+        }
+    }
+}
+
+@Suite struct WorkerPoolLeaseTests {
+    @Test(.timeLimit(.minutes(1))) func run_whenTheLeaseWasTakenBack_dropsTheLateAnswer() async throws {
+        try await PoolHarness.with(script: { _, call in
+            call == 1 ? .hold : .respond(FakeTransport.ok(promptTokens: 2, completionTokens: 2))
+        }) { harness in
+            let id = try await harness.insert("stolen")
+            let transport = harness.transport
+            try await eventually("the first call is in flight") { transport.heldCount == 1 }
+            // As if this process had restarted: the job goes back to the queue under a new lease.
+            #expect(try await harness.store.rescueAllRunning() == 1)
+            harness.pool.wake(provider: PoolHarness.provider)
+            let job = try await harness.final(id)
+            #expect(job.state == .succeeded)
+            #expect(job.response?.usage == TokenUsage(promptTokens: 2, completionTokens: 2))
+
+            transport.releaseAll()  // the first call answers late, under the stale lease
+            let lane = try #require(harness.pool.lanes[PoolHarness.provider])
+            try await eventually("the late answer was handled") { lane.runningCount == 0 }
+            let after = try await harness.job(id)
+            #expect(after.state == .succeeded)
+            #expect(after.response?.usage == TokenUsage(promptTokens: 2, completionTokens: 2))
+            #expect(transport.calls == 2)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_withStartupRescue_handsBackThePreviousRunsJobsBeforeClaiming()
+        async throws
+    {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("sluice-workers-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var logger = Logger(label: "workers-tests")
+        logger.logLevel = .warning
+        let store = try JobStore(
+            configuration: .init(path: directory.appendingPathComponent("sluice.sqlite").path, synchronous: .normal),
+            logger: logger
+        )
+        defer { store.close() }
+        let job = try await store.insertJob(
+            NewJob(customID: nil, provider: "fake", model: "m", endpoint: "/v1/embeddings", body: Data("{}".utf8)),
+            tenant: "t", idempotencyKey: nil
+        )
+        _ = try await store.claim(provider: "fake", limit: 1, leaseDuration: .seconds(600))  // the previous run
+
+        let transport = FakeTransport(script: { _, _ in .respond(FakeTransport.ok()) })
+        let maintenance = Maintenance(store: store, logger: logger)
+        let pool = try WorkerPool(
+            store: store, transport: transport,
+            providers: [.init(name: "fake", kind: .openai, baseURL: "http://fake.invalid/v1", models: ["m"])],
+            configuration: PoolHarness.configuration(), environment: [:], startupRescue: maintenance, logger: logger
+        )
+        let group = ServiceGroup(configuration: .init(services: [maintenance, pool], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let final = try #require(try await store.waitUntilFinal(job.id, tenant: "t", timeout: .seconds(30)))
+            #expect(final.state == .succeeded)
+            #expect(final.attempt == 1)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
         }
     }
 }
