@@ -94,15 +94,20 @@ extension CurlEasyHandle {
     }
 
     /// Routes body bytes to `responseBody` through a C callback; userdata is `self` (unretained).
-    /// - SeeAlso: https://curl.se/libcurl/c/CURLOPT_WRITEFUNCTION.html, https://curl.se/libcurl/c/CURLOPT_WRITEDATA.html
+    /// - SeeAlso: https://curl.se/libcurl/c/CURLOPT_WRITEFUNCTION.html,
+    ///   https://curl.se/libcurl/c/CURLOPT_WRITEDATA.html
     func setWriteCallbackToSelf() throws {
-        try check(sluice_curl_easy_setopt_write_function(raw, CURLOPT_WRITEFUNCTION, curlWriteCallback), "CURLOPT_WRITEFUNCTION")
+        try check(
+            sluice_curl_easy_setopt_write_function(raw, CURLOPT_WRITEFUNCTION, curlWriteCallback),
+            "CURLOPT_WRITEFUNCTION"
+        )
         let pointer = Unmanaged.passUnretained(self).toOpaque()
         try check(sluice_curl_easy_setopt_ptr(raw, CURLOPT_WRITEDATA, pointer), "CURLOPT_WRITEDATA")
     }
 
     /// Routes header lines to `responseHeaders` through a C callback; userdata is `self` (unretained).
-    /// - SeeAlso: https://curl.se/libcurl/c/CURLOPT_HEADERFUNCTION.html, https://curl.se/libcurl/c/CURLOPT_HEADERDATA.html
+    /// - SeeAlso: https://curl.se/libcurl/c/CURLOPT_HEADERFUNCTION.html,
+    ///   https://curl.se/libcurl/c/CURLOPT_HEADERDATA.html
     func setHeaderCallbackToSelf() throws {
         try check(sluice_curl_easy_setopt_header_function(raw, curlHeaderCallback), "CURLOPT_HEADERFUNCTION")
         let pointer = Unmanaged.passUnretained(self).toOpaque()

@@ -105,7 +105,8 @@ final class CurlLoop {
     private func drainCompletions() {
         preconditionOnLoopThread()
         while let done = multi.nextDone() {
-            let handle = (try? CurlEasyHandle.owner(of: done.easy))
+            let handle =
+                (try? CurlEasyHandle.owner(of: done.easy))
                 ?? active.values.first { $0.handle.raw == done.easy }?.handle
             guard let handle, let id = handle.transferID, let entry = active.removeValue(forKey: id) else {
                 continue
@@ -160,7 +161,10 @@ final class CurlLoop {
 
     /// The confinement check behind `CurlTransport`'s thread handoff: libcurl state is only touched here.
     private func preconditionOnLoopThread() {
-        precondition(owner.map { pthread_equal($0, pthread_self()) != 0 } ?? false, "libcurl state used off its loop thread")
+        precondition(
+            owner.map { pthread_equal($0, pthread_self()) != 0 } ?? false,
+            "libcurl state used off its loop thread"
+        )
     }
 
     private static func transportError(_ error: any Error) -> TransportError {

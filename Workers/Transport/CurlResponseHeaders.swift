@@ -28,7 +28,8 @@ struct CurlResponseHeaders: Sendable {
             // obsolete line folding (RFC 9112 §5.2): continue the previous value
             if !fields.isEmpty {
                 let continuation = Self.trimmed(line)
-                fields[fields.count - 1].value += fields[fields.count - 1].value.isEmpty
+                fields[fields.count - 1].value +=
+                    fields[fields.count - 1].value.isEmpty
                     ? continuation : " " + continuation
             }
             return

@@ -13,11 +13,16 @@ extension CurlTransport {
     ///   - json: the encoded JSON body.
     ///   - headers: extra header fields (e.g. authorization), sent after the content type.
     package func post(
-        _ url: String, json: Data, headers: [(name: String, value: String)] = []
+        _ url: String,
+        json: Data,
+        headers: [(name: String, value: String)] = []
     ) async throws -> HTTPResponse {
         try await send(
             HTTPRequest(
-                method: "POST", url: url, headers: [("content-type", "application/json")] + headers, body: json
+                method: "POST",
+                url: url,
+                headers: [("content-type", "application/json")] + headers,
+                body: json
             )
         )
     }

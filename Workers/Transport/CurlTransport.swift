@@ -15,9 +15,10 @@ import Darwin
 ///
 /// ```swift
 /// let transport = try CurlTransport(configuration: .init(maxHostConnections: 64))
-/// let response = try await transport.send(
-///     HTTPRequest(url: "http://127.0.0.1:9000/v1/chat/completions", headers: [("content-type", "application/json")], body: body)
+/// let request = HTTPRequest(
+///     url: "http://127.0.0.1:9000/v1/chat/completions", headers: [("content-type", "application/json")], body: body
 /// )
+/// let response = try await transport.send(request)
 /// transport.shutdown()
 /// ```
 ///
