@@ -212,3 +212,28 @@ import Testing
         }
     }
 }
+
+@Suite struct WorkerPoolHeartbeatTests {
+    @Test(.timeLimit(.minutes(1))) func heartbeat_keepsALongCallsLeaseFromBeingRescued() async throws {
+        let configuration = WorkerPool.Configuration(
+            leaseDuration: .seconds(1), heartbeatInterval: .milliseconds(50),
+            idlePollMinimum: .milliseconds(1), idlePollMaximum: .milliseconds(20),
+            retryPolicy: RetryPolicy(base: .milliseconds(1), cap: .milliseconds(5))
+        )
+        try await PoolHarness.with(configuration: configuration, script: { _, _ in .hold }) { harness in
+            let id = try await harness.insert("long")
+            let transport = harness.transport
+            try await eventually("the call is in flight") { transport.heldCount == 1 }
+            // Over three lease durations, the lease is renewed in time and never found expired.
+            let until = ContinuousClock.now + .seconds(3)
+            while ContinuousClock.now < until {
+                #expect(try await harness.store.rescueExpiredLeases() == 0)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            transport.releaseAll()
+            let job = try await harness.final(id)
+            #expect(job.state == .succeeded)
+            #expect(job.attempt == 1)
+        }
+    }
+}
