@@ -14,6 +14,9 @@ enum MockChatModel {
         var model: String
         var choices: [Choice]
         var usage: ChatCompletionResponse.Usage
+        /// What the mock's tpm limit charges on arrival: the prompt plus `max_tokens × n` when the request sets a
+        /// limit, else the prompt plus the answer.
+        var reservedTokens: Int
     }
 
     struct Choice: Sendable, Equatable {
@@ -68,9 +71,10 @@ enum MockChatModel {
             completionTokens += TokenEstimate.tokens(in: choice.content)
             choices.append(choice)
         }
+        let prompt = promptTokens(messages)
         return Completion(
-            model: model, choices: choices,
-            usage: .init(promptTokens: promptTokens(messages), completionTokens: completionTokens)
+            model: model, choices: choices, usage: .init(promptTokens: prompt, completionTokens: completionTokens),
+            reservedTokens: prompt + (maxTokens.map { $0 * choiceCount } ?? completionTokens)
         )
     }
 
@@ -96,14 +100,6 @@ enum MockChatModel {
             }
         }
         return total
-    }
-
-    /// The tokens a request may use at most: its prompt plus the completion it asks for (or the full answer's
-    /// length when it sets no limit). This is what the mock's tpm limit charges on arrival.
-    static func requestedTokens(_ request: ChatCompletionRequest) -> Int {
-        let prompt = promptTokens(request.messages ?? [])
-        let perChoice = request.maxCompletionTokens ?? request.maxTokens ?? 32
-        return prompt + perChoice * max(request.n ?? 1, 1)
     }
 
     private static func answer(hash: UInt64, quoting text: String?) -> String {

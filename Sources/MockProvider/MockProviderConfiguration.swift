@@ -8,9 +8,9 @@
 /// let server = MockProviderServer(configuration: configuration)
 /// ```
 package struct MockProviderConfiguration: Sendable, Equatable {
-    /// Shares of requests that fail on purpose, each between 0 and 1; their sum must not exceed 1.
-    ///
-    /// Declared now so configurations and CLIs can carry them; **not enforced yet** (every share behaves as 0).
+    /// Shares of requests that fail on purpose, each between 0 and 1; their sum must not exceed 1. Which requests
+    /// fail is a pure function of the shares and the request's sequence number, so runs are reproducible.
+    /// Faults hit only requests that parsed and passed the rate limits, after the configured latency.
     package struct Faults: Sendable, Equatable {
         /// Share answered with a 500 `server_error`. Default 0.
         package var fail5xx: Double
@@ -22,11 +22,17 @@ package struct MockProviderConfiguration: Sendable, Equatable {
         package var garbage: Double
         /// Share whose connection is closed without an answer. Default 0.
         package var drop: Double
+        /// How long a hanging request waits before its connection is dropped (sooner on graceful shutdown).
+        /// Default 10 minutes, longer than any sane client timeout.
+        package var hangFor: Duration
 
         /// No faults at all.
         package static var none: Faults { Faults() }
 
-        package init(fail5xx: Double = 0, fail429: Double = 0, hang: Double = 0, garbage: Double = 0, drop: Double = 0) {
+        package init(
+            fail5xx: Double = 0, fail429: Double = 0, hang: Double = 0, garbage: Double = 0, drop: Double = 0,
+            hangFor: Duration = .seconds(600)
+        ) {
             for share in [fail5xx, fail429, hang, garbage, drop] {
                 precondition((0...1).contains(share), "a fault share must lie in 0...1")
             }
@@ -36,6 +42,7 @@ package struct MockProviderConfiguration: Sendable, Equatable {
             self.hang = hang
             self.garbage = garbage
             self.drop = drop
+            self.hangFor = hangFor
         }
     }
 
@@ -57,9 +64,12 @@ package struct MockProviderConfiguration: Sendable, Equatable {
     /// Each answer waits `latency ± latencyJitter`, never less than zero. The offset is a pseudo-random but
     /// deterministic function of the request's sequence number. Default zero.
     package var latencyJitter: Duration
-    /// Requests per minute the mock admits; `nil` means unlimited. Default `nil`.
+    /// Requests per minute the mock admits (a token bucket refilling continuously, starting full); over it the
+    /// answer is a 429 with `retry-after`/`retry-after-ms`. Every answer then carries OpenAI's `x-ratelimit-*`
+    /// headers. `nil` means unlimited. Default `nil`.
     package var rpm: Int?
-    /// Tokens per minute the mock admits (prompt plus requested completion); `nil` means unlimited. Default `nil`.
+    /// Tokens per minute the mock admits, charged on arrival: prompt tokens plus `max_tokens × n` when set (else
+    /// the answer's tokens); embeddings charge their input tokens. `nil` means unlimited. Default `nil`.
     package var tpm: Int?
     /// Deliberate failures. Default `.none`.
     package var faults: Faults

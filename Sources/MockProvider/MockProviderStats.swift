@@ -6,7 +6,8 @@ import Synchronization
 /// `/v1/embeddings`), whatever its status; `errors` counts those answered with a non-2xx status, and
 /// `rateLimited` the 429s among them. `models` counts only successful answers, with their tokens.
 /// `inFlight` is a gauge of provider requests being handled right now; `delayed` counts answers that waited
-/// a configured latency. Paths the mock does not serve are not counted.
+/// a configured latency; `faults` counts deliberate failures (`MockProviderConfiguration.Faults`), which are
+/// also in `errors` except `garbage` (a 200). Paths the mock does not serve are not counted.
 package final class MockProviderStats: Sendable {
     /// Usage served for one model.
     package struct ModelUsage: Sendable, Equatable, Codable {
@@ -33,13 +34,14 @@ package final class MockProviderStats: Sendable {
         package var errors = 0
         package var inFlight = 0
         package var delayed = 0
+        package var faults = 0
         package var models: [String: ModelUsage] = [:]
 
         package init() {}
 
         private enum CodingKeys: String, CodingKey {
             case requests, byPath = "by_path", rateLimited = "rate_limited", errors, inFlight = "in_flight"
-            case delayed, models
+            case delayed, faults, models
         }
     }
 
@@ -61,6 +63,10 @@ package final class MockProviderStats: Sendable {
 
     func requestStarted() {
         state.withLock { $0.inFlight += 1 }
+    }
+
+    func faultInjected() {
+        state.withLock { $0.faults += 1 }
     }
 
     func requestDelayed() {

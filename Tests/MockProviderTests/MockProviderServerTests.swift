@@ -296,4 +296,85 @@ import MockProvider
             #expect(server.stats.snapshot.models["mock-chat"]?.requests == 64)
         }
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func rateLimits_overRPM_returns429WithRetryAfter_andHeadersOnEveryAnswer() async throws {
+        try await withMockProvider(.init(rpm: 2, tpm: 100_000)) { server, client in
+            let first = try await client.post("/v1/chat/completions", json: Self.chatBody)
+            #expect(first.status == 200)
+            #expect(first.header("x-ratelimit-limit-requests") == "2")
+            #expect(first.header("x-ratelimit-remaining-requests") == "1")
+            #expect(first.header("x-ratelimit-limit-tokens") == "100000")
+            #expect(first.header("x-ratelimit-reset-requests") != nil)
+            _ = try await client.post("/v1/chat/completions", json: Self.chatBody)
+
+            let limited = try await client.post("/v1/chat/completions", json: Self.chatBody)
+            #expect(limited.status == 429)
+            let retryAfter = try #require(limited.header("retry-after").flatMap(Int.init))
+            #expect((1...30).contains(retryAfter))
+            let retryAfterMs = try #require(limited.header("retry-after-ms").flatMap(Int.init))
+            #expect(retryAfterMs > 0 && retryAfterMs <= 30_000)
+            let error = try #require(try limited.json()["error"] as? [String: Any])
+            #expect(error["code"] as? String == "rate_limit_exceeded")
+            #expect(error["type"] as? String == "requests")
+
+            let stats = try await client.get("/_mock/stats").json()
+            #expect(stats["rate_limited"] as? Int == 1)
+            #expect(server.stats.snapshot.models["mock-chat"]?.requests == 2)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func faults_fail5xx_returns500ServerError() async throws {
+        try await withMockProvider(.init(faults: .init(fail5xx: 1))) { server, client in
+            let reply = try await client.post("/v1/chat/completions", json: Self.chatBody)
+            #expect(reply.status == 500)
+            #expect((try reply.json()["error"] as? [String: Any])?["type"] as? String == "server_error")
+            #expect(server.stats.snapshot.faults == 1)
+            #expect(server.stats.snapshot.errors == 1)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func faults_fail429_returns429WithRetryAfter() async throws {
+        try await withMockProvider(.init(faults: .init(fail429: 1))) { server, client in
+            let reply = try await client.post("/v1/embeddings", json: ["model": "mock-embed", "input": "x"])
+            #expect(reply.status == 429)
+            #expect(reply.header("retry-after") == "1")
+            #expect(server.stats.snapshot.rateLimited == 1)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func faults_garbage_returns200WithBodyThatIsNotJSON() async throws {
+        try await withMockProvider(.init(faults: .init(garbage: 1))) { _, client in
+            let reply = try await client.post("/v1/chat/completions", json: Self.chatBody)
+            #expect(reply.status == 200)
+            #expect((try? JSONSerialization.jsonObject(with: reply.body)) == nil)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func faults_drop_closesConnectionWithoutAnswer() async throws {
+        try await withMockProvider(.init(faults: .init(drop: 1))) { server, client in
+            await #expect(throws: (any Error).self) {
+                _ = try await client.post("/v1/chat/completions", json: Self.chatBody)
+            }
+            #expect(server.stats.snapshot.faults >= 1)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func faults_hang_holdsRequestUntilShutdown() async throws {
+        try await withMockProvider(.init(faults: .init(hang: 1))) { server, client in
+            let pending = Task { try await client.post("/v1/chat/completions", json: Self.chatBody) }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while server.stats.snapshot.faults == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(server.stats.snapshot.faults == 1)
+            #expect(server.stats.snapshot.inFlight == 1)
+            pending.cancel()
+        }
+    }
 }
