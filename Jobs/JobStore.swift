@@ -45,7 +45,8 @@ package final class JobStore: Sendable {
     private let writer: GroupCommitWriter
     private let readers: ReaderPool
     private let waiters = FinalJobWaiters()
-    private let cancellations = CancellationBroadcaster()
+    private let cancellations = Broadcaster<JobID>()
+    private let insertions = Broadcaster<String>()
 
     /// Opens (creating when missing) and migrates the database, and starts the writer thread.
     ///
@@ -86,6 +87,7 @@ package final class JobStore: Sendable {
         writer.close()
         readers.close()
         cancellations.finish()
+        insertions.finish()
         waiters.wakeAll()
     }
 
@@ -124,9 +126,11 @@ package final class JobStore: Sendable {
         -> Job
     {
         let now = now.unixMilliseconds
-        return try await writer.write { db in
+        let stored = try await writer.write { db in
             try StoreWrites(db: db).insertJob(job, tenant: tenant, idempotencyKey: idempotencyKey, now: now)
         }
+        insertions.publish(CollectionOfOne(job.provider))
+        return stored
     }
 
     /// Inserts a batch and all its jobs in one transaction. With an idempotency key already used by the tenant,
@@ -136,9 +140,11 @@ package final class JobStore: Sendable {
         async throws -> Batch
     {
         let now = now.unixMilliseconds
-        return try await writer.write { db in
+        let stored = try await writer.write { db in
             try StoreWrites(db: db).insertBatch(batch, tenant: tenant, idempotencyKey: idempotencyKey, now: now)
         }
+        insertions.publish(Set(batch.jobs.map(\.provider)))
+        return stored
     }
 
     // MARK: Reads (tenant-scoped: another tenant's id reads as nil)
@@ -218,6 +224,10 @@ package final class JobStore: Sendable {
     /// An in-process stream of cancellation requests for running jobs, so a worker can abort the transfer at once.
     /// Each call returns a new subscription; every subscription receives every request. Ends when the store closes.
     package func cancellationRequests() -> AsyncStream<JobID> { cancellations.subscribe() }
+
+    /// An in-process stream of provider names, published after each commit that inserted runnable work for them,
+    /// so an idle lane claims at once instead of at its next poll.
+    package func workInserted() -> AsyncStream<String> { insertions.subscribe() }
 
     // MARK: Worker transitions (each conditional on the lease token; `false` means the lease was stale)
 

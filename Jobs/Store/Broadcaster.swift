@@ -1,18 +1,19 @@
 import Synchronization
 
-/// Fans cancellation requests for running jobs out to every subscriber (each worker lane may subscribe).
-final class CancellationBroadcaster: Sendable {
+/// Fans events (cancellation requests, inserted work) out to every subscriber; each subscriber gets its own
+/// unbounded stream of everything published after it subscribed.
+final class Broadcaster<Element: Sendable>: Sendable {
     private struct State {
         var nextID = 0
-        var subscribers: [Int: AsyncStream<JobID>.Continuation] = [:]
+        var subscribers: [Int: AsyncStream<Element>.Continuation] = [:]
         var isFinished = false
     }
 
     private let state = Mutex(State())
 
     /// A new stream receiving every request published from now on; it ends when the store closes.
-    func subscribe() -> AsyncStream<JobID> {
-        let (stream, continuation) = AsyncStream.makeStream(of: JobID.self)
+    func subscribe() -> AsyncStream<Element> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Element.self)
         let id = state.withLock { state -> Int? in
             guard !state.isFinished else { return nil }
             state.nextID += 1
@@ -29,11 +30,11 @@ final class CancellationBroadcaster: Sendable {
         return stream
     }
 
-    func publish(_ ids: [JobID]) {
-        guard !ids.isEmpty else { return }
+    func publish(_ elements: some Collection<Element>) {
+        guard !elements.isEmpty else { return }
         let subscribers = state.withLock { Array($0.subscribers.values) }
         for subscriber in subscribers {
-            for id in ids { subscriber.yield(id) }
+            for element in elements { subscriber.yield(element) }
         }
     }
 

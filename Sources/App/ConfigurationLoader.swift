@@ -1,0 +1,275 @@
+import Jobs
+import Yams
+
+/// Reads the YAML configuration file strictly: an unknown key, a value of the wrong type or a provider
+/// without models stops start-up with a message naming the line.
+///
+/// ```yaml
+/// listen: {host: 127.0.0.1, port: 8080}
+/// data_dir: ./sluice-data
+/// providers:
+///   - name: local
+///     kind: openai
+///     base_url: http://127.0.0.1:9000/v1
+///     api_key_env: LOCAL_API_KEY
+///     models: [mock-chat, mock-embed]
+///     limits: {rpm: 6000, tpm: 1000000, max_concurrency: 256}
+/// ```
+package enum ConfigurationLoader {
+    /// Parses a configuration file's text. The in-process mock provider is on only when the file enables it.
+    package static func parse(yaml text: String) throws -> SluiceConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigurationError(line: line(of: error), "not valid YAML (\(summary(of: error)))")
+        }
+        var configuration = SluiceConfiguration(mock: .init(enabled: false))
+        guard let root else { return configuration }
+        let top = try Fields(root, context: "the configuration")
+        for (key, value) in top.entries {
+            switch key {
+            case "listen":
+                let listen = try Fields(value, context: "listen")
+                for (key, value) in listen.entries {
+                    switch key {
+                    case "host": configuration.listen.host = try string(value, "listen.host")
+                    case "port": configuration.listen.port = try port(value, "listen.port")
+                    default: throw listen.unknown(key, value, allowed: ["host", "port"])
+                    }
+                }
+            case "data_dir":
+                configuration.dataDirectory = try string(value, "data_dir")
+            case "providers":
+                configuration.providers = try providers(value)
+            case "mock":
+                let mock = try Fields(value, context: "mock")
+                for (key, value) in mock.entries {
+                    switch key {
+                    case "enabled": configuration.mock.enabled = try bool(value, "mock.enabled")
+                    case "latency_ms": configuration.mock.latencyMilliseconds = try int(value, "mock.latency_ms", min: 0)
+                    default: throw mock.unknown(key, value, allowed: ["enabled", "latency_ms"])
+                    }
+                }
+            case "queue":
+                configuration.queue = try queue(value)
+            default:
+                throw top.unknown(key, value, allowed: ["listen", "data_dir", "providers", "mock", "queue"])
+            }
+        }
+        return configuration
+    }
+
+    /// Applies `SLUICE_HOST`, `SLUICE_PORT` and `SLUICE_DATA_DIR` from the environment.
+    package static func applyEnvironment(_ environment: [String: String], to configuration: inout SluiceConfiguration)
+        throws
+    {
+        if let host = environment["SLUICE_HOST"], !host.isEmpty { configuration.listen.host = host }
+        if let text = environment["SLUICE_PORT"], !text.isEmpty {
+            guard let port = Int(text), (0...65535).contains(port) else {
+                throw ConfigurationError(line: nil, "SLUICE_PORT must be a port number between 0 and 65535")
+            }
+            configuration.listen.port = port
+        }
+        if let directory = environment["SLUICE_DATA_DIR"], !directory.isEmpty {
+            configuration.dataDirectory = directory
+        }
+    }
+
+    /// Checks what no single key can: at least one provider, unique names, the mock's name not taken twice.
+    package static func validate(_ configuration: SluiceConfiguration) throws {
+        var names: Set<String> = []
+        if configuration.mock.enabled { names.insert(SluiceConfiguration.mockProviderName) }
+        for provider in configuration.providers {
+            guard names.insert(provider.name).inserted else {
+                throw ConfigurationError(line: nil, "provider name '\(provider.name)' is used twice")
+            }
+        }
+        if names.isEmpty {
+            throw ConfigurationError(line: nil, "no providers: add one under 'providers' or enable 'mock'")
+        }
+    }
+
+    // MARK: Sections
+
+    private static func providers(_ node: Node) throws -> [ProviderConfiguration] {
+        guard case .sequence(let sequence) = node else {
+            throw ConfigurationError(line: node.mark?.line, "'providers' must be a list")
+        }
+        return try sequence.map(provider)
+    }
+
+    private static func provider(_ node: Node) throws -> ProviderConfiguration {
+        let fields = try Fields(node, context: "a provider")
+        var name: String?
+        var kind: ProviderConfiguration.Kind?
+        var baseURL: String?
+        var apiKeyEnv: String?
+        var apiKeyFile: String?
+        var models: [String]?
+        var limits = ProviderConfiguration.Limits()
+        for (key, value) in fields.entries {
+            switch key {
+            case "name":
+                let text = try string(value, "name")
+                guard !text.isEmpty, !text.contains("/") else {
+                    throw ConfigurationError(line: value.mark?.line, "provider 'name' must be non-empty, without '/'")
+                }
+                name = text
+            case "kind":
+                let text = try string(value, "kind")
+                guard let parsed = ProviderConfiguration.Kind(rawValue: text) else {
+                    let kinds = ProviderConfiguration.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ConfigurationError(line: value.mark?.line, "unknown provider kind '\(text)' (one of: \(kinds))")
+                }
+                kind = parsed
+            case "base_url":
+                let text = try string(value, "base_url")
+                guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
+                    throw ConfigurationError(line: value.mark?.line, "'base_url' must start with http:// or https://")
+                }
+                baseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+            case "api_key_env": apiKeyEnv = try string(value, "api_key_env")
+            case "api_key_file": apiKeyFile = try string(value, "api_key_file")
+            case "models":
+                guard case .sequence(let sequence) = value else {
+                    throw ConfigurationError(line: value.mark?.line, "'models' must be a list of model names")
+                }
+                models = try sequence.map { try string($0, "a model name") }
+            case "limits":
+                limits = try self.limits(value)
+            default:
+                throw fields.unknown(
+                    key, value,
+                    allowed: ["name", "kind", "base_url", "api_key_env", "api_key_file", "models", "limits"])
+            }
+        }
+        let line = node.mark?.line
+        guard let name else { throw ConfigurationError(line: line, "a provider needs a 'name'") }
+        guard let baseURL else { throw ConfigurationError(line: line, "provider '\(name)' needs a 'base_url'") }
+        guard let models, !models.isEmpty else {
+            throw ConfigurationError(line: line, "provider '\(name)' lists no 'models'")
+        }
+        return ProviderConfiguration(
+            name: name, kind: kind ?? .openai, baseURL: baseURL, apiKeyEnv: apiKeyEnv, apiKeyFile: apiKeyFile,
+            models: models, limits: limits)
+    }
+
+    private static func limits(_ node: Node) throws -> ProviderConfiguration.Limits {
+        let fields = try Fields(node, context: "limits")
+        var limits = ProviderConfiguration.Limits()
+        for (key, value) in fields.entries {
+            switch key {
+            case "rpm": limits.rpm = try int(value, "limits.rpm", min: 1)
+            case "tpm": limits.tpm = try int(value, "limits.tpm", min: 1)
+            case "max_concurrency": limits.maxConcurrency = try int(value, "limits.max_concurrency", min: 1)
+            default: throw fields.unknown(key, value, allowed: ["rpm", "tpm", "max_concurrency"])
+            }
+        }
+        return limits
+    }
+
+    private static func queue(_ node: Node) throws -> SluiceConfiguration.Queue {
+        let fields = try Fields(node, context: "queue")
+        var queue = SluiceConfiguration.Queue()
+        for (key, value) in fields.entries {
+            switch key {
+            case "synchronous":
+                let text = try string(value, "queue.synchronous").uppercased()
+                guard let parsed = JobStore.Configuration.Synchronous(rawValue: text) else {
+                    throw ConfigurationError(line: value.mark?.line, "'queue.synchronous' must be full or normal")
+                }
+                queue.synchronous = parsed
+            case "max_attempts": queue.maxAttempts = try int(value, "queue.max_attempts", min: 1)
+            case "lease_seconds": queue.leaseSeconds = try int(value, "queue.lease_seconds", min: 1)
+            case "shutdown_timeout_seconds":
+                queue.shutdownTimeoutSeconds = try int(value, "queue.shutdown_timeout_seconds", min: 0)
+            default:
+                throw fields.unknown(
+                    key, value, allowed: ["synchronous", "max_attempts", "lease_seconds", "shutdown_timeout_seconds"])
+            }
+        }
+        return queue
+    }
+
+    // MARK: Scalars
+
+    private static func string(_ node: Node, _ name: String) throws -> String {
+        guard case .scalar(let scalar) = node else {
+            throw ConfigurationError(line: node.mark?.line, "'\(name)' must be a string")
+        }
+        return scalar.string
+    }
+
+    private static func int(_ node: Node, _ name: String, min: Int) throws -> Int {
+        guard case .scalar = node, let value = node.int else {
+            throw ConfigurationError(line: node.mark?.line, "'\(name)' must be an integer")
+        }
+        guard value >= min else {
+            throw ConfigurationError(line: node.mark?.line, "'\(name)' must be at least \(min)")
+        }
+        return value
+    }
+
+    private static func port(_ node: Node, _ name: String) throws -> Int {
+        let value = try int(node, name, min: 0)
+        guard value <= 65535 else { throw ConfigurationError(line: node.mark?.line, "'\(name)' must be at most 65535") }
+        return value
+    }
+
+    private static func bool(_ node: Node, _ name: String) throws -> Bool {
+        guard case .scalar = node, let value = node.bool else {
+            throw ConfigurationError(line: node.mark?.line, "'\(name)' must be true or false")
+        }
+        return value
+    }
+
+    private static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    private static func summary(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default:
+            return "unreadable"
+        }
+    }
+}
+
+/// The entries of a YAML mapping, with string keys, in file order.
+private struct Fields {
+    var entries: [(String, Node)]
+    /// The line of each key, for messages about the key itself.
+    var keyLines: [String: Int] = [:]
+
+    init(_ node: Node, context: String) throws {
+        guard case .mapping(let mapping) = node else {
+            throw ConfigurationError(line: node.mark?.line, "\(context) must be a mapping of keys to values")
+        }
+        entries = try mapping.map { key, value in
+            guard case .scalar(let scalar) = key else {
+                throw ConfigurationError(line: key.mark?.line, "keys in \(context) must be plain names")
+            }
+            return (scalar.string, value)
+        }
+        for (key, _) in mapping {
+            guard case .scalar(let scalar) = key else { continue }
+            if keyLines[scalar.string] != nil {
+                throw ConfigurationError(line: key.mark?.line, "'\(scalar.string)' appears twice in \(context)")
+            }
+            keyLines[scalar.string] = key.mark?.line
+        }
+    }
+
+    func unknown(_ key: String, _ value: Node, allowed: [String]) -> ConfigurationError {
+        ConfigurationError(
+            line: keyLines[key] ?? value.mark?.line, "unknown key '\(key)' (expected one of: \(allowed.joined(separator: ", ")))")
+    }
+}

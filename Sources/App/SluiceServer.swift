@@ -1,0 +1,203 @@
+import API
+import Foundation
+import Hummingbird
+import Jobs
+package import Logging
+import MockProvider
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+import Workers
+
+/// `sluice serve` as one object: the store, the libcurl transport, maintenance, the worker pool, the HTTP API
+/// and (when enabled) the in-process mock provider, run as one `ServiceGroup`.
+///
+/// Start-up: open the data directory and the store, load or create the admin key, start the mock provider (its
+/// port becomes provider `mock`'s base URL), then run `[transport, maintenance, pool, api]`. Shutdown runs in
+/// reverse: the API stops accepting, the pool drains and hands back, then the transport stops; the store closes
+/// last.
+///
+/// ```swift
+/// let server = SluiceServer(configuration: .embeddedDefault, environment: [:], logger: logger)
+/// async let running: Void = server.run()
+/// let port = try await server.waitUntilListening()
+/// // … use http://127.0.0.1:\(port)
+/// await server.triggerGracefulShutdown()
+/// try await running
+/// ```
+package final class SluiceServer: Sendable {
+    /// The database file's name inside the data directory.
+    package static let databaseFileName = "sluice.sqlite"
+
+    package let configuration: SluiceConfiguration
+    private let environment: [String: String]
+    private let handleSignals: Bool
+    private let logger: Logger
+    private let listening = PortSignal()
+    private let control = Mutex(Control())
+
+    private struct Control {
+        var group: ServiceGroup?
+        var shutdownRequested = false
+    }
+
+    /// - Parameters:
+    ///   - configuration: validated configuration (flags, environment and file already applied).
+    ///   - environment: where `SLUICE_ADMIN_KEY` and provider key variables are read.
+    ///   - handleSignals: stop gracefully on SIGTERM and SIGINT (the executable); tests pass false.
+    ///   - logger: the root logger.
+    package init(
+        configuration: SluiceConfiguration, environment: [String: String], handleSignals: Bool = false,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.environment = environment
+        self.handleSignals = handleSignals
+        self.logger = logger
+    }
+
+    /// The executable's entry: runs until SIGTERM or SIGINT.
+    package static func run(configuration: SluiceConfiguration, environment: [String: String]) async throws {
+        var logger = Logger(label: "sluice")
+        logger.logLevel = environment["SLUICE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let server = SluiceServer(
+            configuration: configuration, environment: environment, handleSignals: true, logger: logger)
+        try await server.run()
+    }
+
+    /// Waits until the API listens and returns its port (the real one when configured with port 0).
+    package func waitUntilListening() async throws -> Int { try await listening.wait() }
+
+    /// Stops the server gracefully, as SIGTERM does.
+    package func triggerGracefulShutdown() async {
+        let group = control.withLock { control -> ServiceGroup? in
+            control.shutdownRequested = true
+            return control.group
+        }
+        await group?.triggerGracefulShutdown()
+    }
+
+    /// Runs everything until graceful shutdown.
+    package func run() async throws {
+        defer { listening.fail() }
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let adminKey = try AdminKey.loadOrCreate(dataDirectory: configuration.dataDirectory, environment: environment)
+        if let shown = adminKey.revealedOnce {
+            let path = (configuration.dataDirectory as NSString).appendingPathComponent(AdminKey.fileName)
+            print("Admin API key (shown once; kept in \(path), mode 0600):\n  \(shown)")
+            fflush(stdout)
+        }
+
+        let store = try JobStore(
+            configuration: .init(
+                path: (configuration.dataDirectory as NSString).appendingPathComponent(Self.databaseFileName),
+                synchronous: configuration.queue.synchronous),
+            logger: logger)
+        defer { store.close() }
+
+        guard configuration.mock.enabled else {
+            try await runMain(store: store, adminKey: adminKey, providers: configuration.providers)
+            return
+        }
+        let mock = MockProviderServer(
+            configuration: MockProviderConfiguration(
+                host: "127.0.0.1", port: 0, latency: .milliseconds(configuration.mock.latencyMilliseconds)),
+            logger: logger)
+        let mockGroup = ServiceGroup(
+            configuration: .init(services: [.init(service: mock)], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await mockGroup.run() }
+            defer { tasks.cancelAll() }
+            let port = try await mock.waitUntilListening()
+            logger.info("in-process mock provider listening", metadata: ["port": "\(port)"])
+            let mockProvider = ProviderConfiguration(
+                name: SluiceConfiguration.mockProviderName, kind: .openai, baseURL: "http://127.0.0.1:\(port)/v1",
+                models: SluiceConfiguration.mockModels)
+            try await runMain(store: store, adminKey: adminKey, providers: [mockProvider] + configuration.providers)
+            await mockGroup.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    private func runMain(store: JobStore, adminKey: AdminKey, providers: [ProviderConfiguration]) async throws {
+        let queue = configuration.queue
+        let transport = try CurlTransport()
+        let maintenance = Maintenance(store: store, logger: logger)
+        let pool = try WorkerPool(
+            store: store, transport: transport, providers: providers,
+            configuration: .init(
+                leaseDuration: .seconds(queue.leaseSeconds), shutdownTimeout: .seconds(queue.shutdownTimeoutSeconds)),
+            environment: environment, startupRescue: maintenance, logger: logger)
+        let api = APIServer(
+            store: store,
+            configuration: APIConfiguration(
+                adminKeyHash: adminKey.hash, providers: providers, defaultMaxAttempts: queue.maxAttempts),
+            logger: logger)
+        let listen = configuration.listen
+        let listening = self.listening
+        let logger = self.logger
+        let application = api.makeApplication(host: listen.host, port: listen.port) { port in
+            logger.info("sluice listening", metadata: ["url": "http://\(listen.host):\(port)"])
+            listening.succeed(port)
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: transport), .init(service: maintenance), .init(service: pool),
+                    .init(service: application),
+                ],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
+        let stopAtOnce = control.withLock { control in
+            control.group = group
+            return control.shutdownRequested
+        }
+        if stopAtOnce { return }
+        try await group.run()
+    }
+}
+
+/// A port delivered once to any number of waiters (or a failure when the server stops before listening).
+private final class PortSignal: Sendable {
+    private enum State {
+        case waiting([CheckedContinuation<Int, any Error>])
+        case listening(Int)
+        case failed
+    }
+
+    private let state = Mutex(State.waiting([]))
+
+    func succeed(_ port: Int) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Int, any Error>] in
+            guard case .waiting(let waiters) = state else { return [] }
+            state = .listening(port)
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(returning: port) }
+    }
+
+    func fail() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Int, any Error>] in
+            guard case .waiting(let waiters) = state else { return [] }
+            state = .failed
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(throwing: CancellationError()) }
+    }
+
+    func wait() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let immediate = state.withLock { state -> Result<Int, any Error>? in
+                switch state {
+                case .waiting(var waiters):
+                    waiters.append(continuation)
+                    state = .waiting(waiters)
+                    return nil
+                case .listening(let port): return .success(port)
+                case .failed: return .failure(CancellationError())
+                }
+            }
+            if let immediate { continuation.resume(with: immediate) }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Sluice: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice",
+        abstract: "A durable, batch-first LLM gateway.",
+        subcommands: [ServeCommand.self, MockProviderCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}
