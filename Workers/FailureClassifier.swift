@@ -1,5 +1,6 @@
-package import struct Foundation.Date
 package import Jobs
+
+package import struct Foundation.Date
 
 /// What an upstream attempt amounts to, as `FailureClassifier` judges it.
 package enum Verdict: Sendable, Equatable {

@@ -94,7 +94,11 @@ extension Lane {
     private func judge(_ verdict: Verdict, response: JobResponse?, job: ClaimedJob, logger: Logger) async {
         var generator = SystemRandomNumberGenerator()
         let settlement = Settlement.decide(
-            verdict: verdict, response: response, job: job, policy: configuration.retryPolicy, now: Date(),
+            verdict: verdict,
+            response: response,
+            job: job,
+            policy: configuration.retryPolicy,
+            now: Date(),
             using: &generator
         )
         await record(settlement, job: job, logger: logger)
@@ -103,44 +107,52 @@ extension Lane {
     private func record(_ settlement: Settlement, job: ClaimedJob, logger: Logger) async {
         let store = self.store
         let lease = job.lease
-        let written: Bool
         do {
             switch settlement {
             case .complete(let response):
-                written = try await shielded { try await store.complete(lease, response: response, now: Date()) }
-                logger.debug("job succeeded")
+                let written = try await shielded { try await store.complete(lease, response: response, now: Date()) }
+                if written { logger.debug("job succeeded") } else { staleLease(logger) }
             case .fail(let response, let failure):
-                written = try await shielded {
+                let written = try await shielded {
                     try await store.fail(lease, response: response, failure: failure, now: Date())
                 }
-                logger.info("job failed", metadata: ["code": "\(failure.code)", "reason": "\(failure.message)"])
+                if written {
+                    logger.info("job failed", metadata: ["code": "\(failure.code)", "reason": "\(failure.message)"])
+                } else {
+                    staleLease(logger)
+                }
             case .retry(let runAt, let failure, let countsAttempt):
-                written = try await shielded {
+                let delay = max(0, Int(runAt.timeIntervalSinceNow * 1000))
+                let written = try await shielded {
                     try await store.retry(lease, at: runAt, failure: failure, countsAttempt: countsAttempt, now: Date())
                 }
-                logger.info(
-                    "job will be retried",
-                    metadata: [
-                        "code": "\(failure.code)", "counts_attempt": "\(countsAttempt)",
-                        "delay_ms": "\(Int(runAt.timeIntervalSinceNow * 1000))",
-                    ]
-                )
+                if written {
+                    logger.info(
+                        "job will be retried",
+                        metadata: [
+                            "code": "\(failure.code)", "counts_attempt": "\(countsAttempt)", "delay_ms": "\(delay)",
+                        ]
+                    )
+                } else {
+                    staleLease(logger)
+                }
             }
         } catch {
             logger.error("recording the job's outcome failed", metadata: ["error": "\(error)"])
-            return
         }
-        if !written {
-            logger.debug("lease no longer held; outcome dropped")
-        }
+    }
+
+    /// The store refused the write: a rescue or the start-up recovery took the job back, and another claim owns it
+    /// (or it is final). The answer is dropped; exactly one result is recorded, by the current lease holder.
+    private func staleLease(_ logger: Logger) {
+        logger.debug("lease no longer held; outcome dropped")
     }
 
     private func acknowledgeCancel(_ job: ClaimedJob, logger: Logger) async {
         let store = self.store
         do {
             let written = try await shielded { try await store.acknowledgeCancel(job.lease, now: Date()) }
-            logger.info("job cancelled")
-            if !written { logger.debug("lease no longer held; cancellation not recorded") }
+            if written { logger.info("job cancelled") } else { staleLease(logger) }
         } catch {
             logger.error("recording the cancellation failed", metadata: ["error": "\(error)"])
         }
@@ -156,7 +168,13 @@ extension Lane {
                 group.addTask {
                     do {
                         let written = try await shielded {
-                            try await store.retry(job.lease, at: Date(), failure: nil, countsAttempt: false, now: Date())
+                            try await store.retry(
+                                job.lease,
+                                at: Date(),
+                                failure: nil,
+                                countsAttempt: false,
+                                now: Date()
+                            )
                         }
                         logger.debug(
                             "job handed back",

@@ -21,9 +21,10 @@ import Synchronization
 /// ```swift
 /// let lane = Lane(provider: provider, adapter: adapter, store: store, transport: transport,
 ///                 configuration: .init(), logger: logger)
-/// try await withThrowingDiscardingTaskGroup { group in
+/// await withDiscardingTaskGroup { group in
 ///     group.addTask { await lane.run() }
-///     lane.wake()   // after inserting jobs for this provider
+///     lane.wake()            // after inserting jobs for this provider
+///     lane.beginShutdown()   // stop claiming, drain, hand back
 /// }
 /// ```
 package final class Lane: Sendable {
@@ -127,7 +128,10 @@ package final class Lane: Sendable {
             if let current = state.pausedUntil, current >= until { return }
             state.pausedUntil = until
         }
-        logger.notice("provider rate limited the lane; pausing claims", metadata: ["pause_ms": "\(duration.nanoseconds / 1_000_000)"])
+        logger.notice(
+            "provider rate limited the lane; pausing claims",
+            metadata: ["pause_ms": "\(duration.nanoseconds / 1_000_000)"]
+        )
     }
 
     /// Runs the lane until `beginShutdown()` (then drains) or until the task is cancelled (then hands back at once).
@@ -161,7 +165,10 @@ package final class Lane: Sendable {
             let claimed: [ClaimedJob]
             do {
                 claimed = try await store.claim(
-                    provider: provider, limit: free, leaseDuration: configuration.leaseDuration, now: Date()
+                    provider: provider,
+                    limit: free,
+                    leaseDuration: configuration.leaseDuration,
+                    now: Date()
                 )
             } catch {
                 if Task.isCancelled { break }
@@ -180,7 +187,8 @@ package final class Lane: Sendable {
                 idleWait = configuration.idlePollMinimum
                 continue  // full: the next turn waits for a free slot
             }
-            idleWait = claimed.isEmpty ? min(idleWait * 2, configuration.idlePollMaximum) : configuration.idlePollMinimum
+            idleWait =
+                claimed.isEmpty ? min(idleWait * 2, configuration.idlePollMaximum) : configuration.idlePollMinimum
             await wakeup.wait(timeout: idleWait)
         }
     }
@@ -222,7 +230,9 @@ package final class Lane: Sendable {
             guard !leases.isEmpty else { continue }
             do {
                 let cancelRequested = try await store.heartbeat(
-                    leases, leaseDuration: configuration.leaseDuration, now: Date()
+                    leases,
+                    leaseDuration: configuration.leaseDuration,
+                    now: Date()
                 )
                 for id in cancelRequested { requestCancel(id) }
                 logger.trace("heartbeat", metadata: ["leases": "\(leases.count)"])

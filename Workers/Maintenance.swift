@@ -1,8 +1,9 @@
-package import struct Foundation.Date
 package import Jobs
 package import Logging
 import ServiceLifecycle
 import Synchronization
+
+package import struct Foundation.Date
 
 /// The queue's housekeeping as a `Service`: at start it hands back every job the previous run left `running`
 /// (`rescueAllRunning`), then every `interval` it rescues expired leases and expires overdue jobs.
@@ -64,7 +65,10 @@ package final class Maintenance: Service {
     /// wait for that one rescue and get its count (or its error).
     @discardableResult
     package func rescuePreviousRun() async throws -> Int {
-        enum Step { case perform, wait, finished(Result<Int, any Error>) }
+        enum Step {
+            case perform, wait
+            case finished(Result<Int, any Error>)
+        }
         let step = rescueState.withLock { state -> Step in
             switch state {
             case .notStarted:

@@ -32,7 +32,10 @@ package struct ProviderAnswer: Sendable {
     package var errorCode: String?
 
     package init(
-        response: JobResponse, headers: [(name: String, value: String)], isWellFormed: Bool, errorCode: String?
+        response: JobResponse,
+        headers: [(name: String, value: String)],
+        isWellFormed: Bool,
+        errorCode: String?
     ) {
         self.response = response
         self.headers = headers

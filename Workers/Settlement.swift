@@ -1,5 +1,6 @@
-package import struct Foundation.Date
 package import Jobs
+
+package import struct Foundation.Date
 
 /// What a lane records for a job once its attempt is over. Decided purely from the verdict, the job's attempt
 /// count and deadline, the retry policy and the time, so the rules are tested without I/O.
@@ -36,7 +37,10 @@ package enum Settlement: Sendable, Equatable {
         switch verdict {
         case .success:
             guard let response else {
-                return .fail(nil, JobFailure(code: FailureClassifier.FailureCode.malformedResponse, message: "no answer"))
+                return .fail(
+                    nil,
+                    JobFailure(code: FailureClassifier.FailureCode.malformedResponse, message: "no answer")
+                )
             }
             return .complete(response)
         case .permanent(let failure):
@@ -56,7 +60,11 @@ package enum Settlement: Sendable, Equatable {
     }
 
     private static func retry(
-        job: ClaimedJob, response: JobResponse?, failure: JobFailure, at runAt: Date, countsAttempt: Bool
+        job: ClaimedJob,
+        response: JobResponse?,
+        failure: JobFailure,
+        at runAt: Date,
+        countsAttempt: Bool
     ) -> Settlement {
         if let deadline = job.deadline, runAt >= deadline {
             var failure = failure

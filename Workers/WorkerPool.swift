@@ -43,7 +43,8 @@ package final class WorkerPool: Service {
     ///   - environment: where `apiKeyEnv` variables are read (the process environment by default).
     ///   - startupRescue: the maintenance service whose start-up rescue must finish before the first claim.
     ///   - logger: the pool's logger.
-    /// - Throws: `WorkersError` when a key cannot be read, a base URL is invalid or a provider kind has no adapter.
+    /// - Throws: `WorkersError` when a key cannot be read, a base URL or a limit is invalid, or a provider kind has no
+    ///   adapter.
     package init(
         store: JobStore,
         transport: any HTTPTransport,
@@ -55,10 +56,20 @@ package final class WorkerPool: Service {
     ) throws {
         var lanes: [String: Lane] = [:]
         for provider in providers {
+            guard provider.limits.maxConcurrency > 0 else {
+                throw WorkersError(
+                    .invalidLimits,
+                    message: "provider '\(provider.name)': max_concurrency must be at least 1"
+                )
+            }
             let adapter = try Self.makeAdapter(for: provider, environment: environment)
             lanes[provider.name] = Lane(
-                provider: provider, adapter: adapter, store: store, transport: transport,
-                configuration: configuration, logger: logger
+                provider: provider,
+                adapter: adapter,
+                store: store,
+                transport: transport,
+                configuration: configuration,
+                logger: logger
             )
         }
         self.configuration = configuration

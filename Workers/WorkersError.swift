@@ -8,6 +8,7 @@ package struct WorkersError: Error, CustomStringConvertible {
             case unsupportedProviderKind
             case unsupportedEndpoint
             case invalidBaseURL
+            case invalidLimits
         }
 
         private let value: Value
@@ -23,6 +24,8 @@ package struct WorkersError: Error, CustomStringConvertible {
         package static var unsupportedEndpoint: Code { Code(.unsupportedEndpoint) }
         /// The provider's base URL is not an http(s) URL.
         package static var invalidBaseURL: Code { Code(.invalidBaseURL) }
+        /// A provider's limits cannot be kept (e.g. `max_concurrency` below 1).
+        package static var invalidLimits: Code { Code(.invalidLimits) }
 
         package var description: String { "\(value)" }
     }

@@ -8,7 +8,10 @@ import Testing
     let now = Date(timeIntervalSince1970: 1_700_000_000)
 
     func answer(_ status: Int, body: String = "{}", headers: [(name: String, value: String)] = []) -> ProviderAnswer {
-        let adapter = try! OpenAIAdapter(provider: .init(name: "p", kind: .openai, baseURL: "http://h/v1", models: []), apiKey: nil)
+        let adapter = try! OpenAIAdapter(
+            provider: .init(name: "p", kind: .openai, baseURL: "http://h/v1", models: []),
+            apiKey: nil
+        )
         return adapter.parse(HTTPResponse(status: status, headers: headers, body: Data(body.utf8)))
     }
 
@@ -45,7 +48,10 @@ import Testing
     }
 
     @Test func classify_whenContextTooLong_isPermanentAndNamesTheCodeButNotTheMessage() {
-        let body = #"{"error":{"message":"This model's maximum context length is 8192 tokens. secret prompt","type":"invalid_request_error","code":"context_length_exceeded"}}"#
+        let body = """
+            {"error":{"message":"This model's maximum context length is 8192 tokens. secret prompt",\
+            "type":"invalid_request_error","code":"context_length_exceeded"}}
+            """
         let verdict = FailureClassifier.classify(answer(400, body: body), now: now)
         guard case .permanent(let failure) = verdict else {
             Issue.record("expected permanent, got \(verdict)")
@@ -59,7 +65,13 @@ import Testing
 
     @Test func classify_whenRateLimitedWithRetryAfter_carriesIt() {
         let verdict = FailureClassifier.classify(answer(429, headers: [("retry-after", "7")]), now: now)
-        #expect(verdict == .rateLimited(JobFailure(code: "rate_limited", message: "upstream answered HTTP 429"), retryAfter: .seconds(7)))
+        #expect(
+            verdict
+                == .rateLimited(
+                    JobFailure(code: "rate_limited", message: "upstream answered HTTP 429"),
+                    retryAfter: .seconds(7)
+                )
+        )
     }
 
     @Test func classify_whenServerErrorWithRetryAfterMs_carriesIt() {
@@ -72,13 +84,21 @@ import Testing
     }
 
     @Test func classify_whenInsufficientQuota_isPermanent() {
-        let body = #"{"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}}"#
+        let body = """
+            {"error":{"message":"You exceeded your current quota","type":"insufficient_quota",\
+            "code":"insufficient_quota"}}
+            """
         #expect(kind(FailureClassifier.classify(answer(429, body: body), now: now)) == .permanent)
     }
 
     @Test func classify_whenShouldRetryHeader_overridesTheStatus() {
-        #expect(kind(FailureClassifier.classify(answer(400, headers: [("x-should-retry", "true")]), now: now)) == .retryable)
-        #expect(kind(FailureClassifier.classify(answer(503, headers: [("x-should-retry", "false")]), now: now)) == .permanent)
+        #expect(
+            kind(FailureClassifier.classify(answer(400, headers: [("x-should-retry", "true")]), now: now)) == .retryable
+        )
+        #expect(
+            kind(FailureClassifier.classify(answer(503, headers: [("x-should-retry", "false")]), now: now))
+                == .permanent
+        )
     }
 
     @Test(arguments: [

@@ -20,8 +20,13 @@ import Testing
 
     static func newJob(deadline: Date? = nil) -> NewJob {
         NewJob(
-            customID: nil, provider: "p", model: "m", endpoint: "/v1/chat/completions", body: Data("{}".utf8),
-            maxAttempts: 3, deadline: deadline
+            customID: nil,
+            provider: "p",
+            model: "m",
+            endpoint: "/v1/chat/completions",
+            body: Data("{}".utf8),
+            maxAttempts: 3,
+            deadline: deadline
         )
     }
 
@@ -31,7 +36,10 @@ import Testing
             let leased = try await store.insertJob(Self.newJob(), tenant: "t", idempotencyKey: nil, now: now)
             _ = try await store.claim(provider: "p", limit: 1, leaseDuration: .seconds(10), now: now)
             let overdue = try await store.insertJob(
-                Self.newJob(deadline: now.addingTimeInterval(5)), tenant: "t", idempotencyKey: nil, now: now
+                Self.newJob(deadline: now.addingTimeInterval(5)),
+                tenant: "t",
+                idempotencyKey: nil,
+                now: now
             )
             let maintenance = Maintenance(store: store, logger: Logger(label: "maintenance-tests"))
 
@@ -39,7 +47,10 @@ import Testing
             #expect(counts == Maintenance.Counts(rescued: 1, expired: 1))
             #expect(try await store.job(leased.id, tenant: "t")?.state == .queued)
             #expect(try await store.job(overdue.id, tenant: "t")?.state == .expired)
-            #expect(try await maintenance.runOnce(now: now.addingTimeInterval(60)) == Maintenance.Counts(rescued: 0, expired: 0))
+            #expect(
+                try await maintenance.runOnce(now: now.addingTimeInterval(60))
+                    == Maintenance.Counts(rescued: 0, expired: 0)
+            )
         }
     }
 

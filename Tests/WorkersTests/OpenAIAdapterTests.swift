@@ -1,19 +1,32 @@
 import Foundation
-@testable import Jobs
 import Testing
 
+@testable import Jobs
 @testable import Workers
 
 @Suite struct OpenAIAdapterTests {
     static let provider = ProviderConfiguration(
-        name: "local", kind: .openai, baseURL: "http://127.0.0.1:9000/v1/", apiKeyEnv: "LOCAL_KEY", models: ["m"]
+        name: "local",
+        kind: .openai,
+        baseURL: "http://127.0.0.1:9000/v1/",
+        apiKeyEnv: "LOCAL_KEY",
+        models: ["m"]
     )
 
     static func job(endpoint: String, body: String) -> ClaimedJob {
         ClaimedJob(
-            lease: JobLease(jobID: JobID(1), token: 9), tenant: "default", batchID: nil, customID: "a",
-            provider: "local", model: "m", endpoint: endpoint, body: Data(body.utf8), priority: 0,
-            attempt: 1, maxAttempts: 3, deadline: nil
+            lease: JobLease(jobID: JobID(1), token: 9),
+            tenant: "default",
+            batchID: nil,
+            customID: "a",
+            provider: "local",
+            model: "m",
+            endpoint: endpoint,
+            body: Data(body.utf8),
+            priority: 0,
+            attempt: 1,
+            maxAttempts: 3,
+            deadline: nil
         )
     }
 
@@ -30,7 +43,9 @@ import Testing
 
     @Test func makeRequest_forEmbeddings_postsToBaseURLEmbeddings() throws {
         let adapter = try OpenAIAdapter(provider: Self.provider, apiKey: nil)
-        let request = try adapter.makeRequest(for: Self.job(endpoint: "/v1/embeddings", body: #"{"model":"m","input":"x"}"#))
+        let request = try adapter.makeRequest(
+            for: Self.job(endpoint: "/v1/embeddings", body: #"{"model":"m","input":"x"}"#)
+        )
         #expect(request.url == "http://127.0.0.1:9000/v1/embeddings")
         #expect(!request.headers.contains { $0.name.lowercased() == "authorization" })
     }
@@ -69,7 +84,10 @@ import Testing
 
     @Test func parse_embeddings_readsPromptTokensWithZeroCompletion() throws {
         let adapter = try OpenAIAdapter(provider: Self.provider, apiKey: nil)
-        let body = #"{"object":"list","model":"m","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2]}],"usage":{"prompt_tokens":2,"total_tokens":2}}"#
+        let body = """
+            {"object":"list","model":"m","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2]}],\
+            "usage":{"prompt_tokens":2,"total_tokens":2}}
+            """
         let answer = adapter.parse(HTTPResponse(status: 200, headers: [], body: Data(body.utf8)))
         #expect(answer.isWellFormed)
         #expect(answer.response.usage == TokenUsage(promptTokens: 2, completionTokens: 0, cachedTokens: 0))
@@ -93,9 +111,14 @@ import Testing
     @Test func parse_errorBody_keepsOnlyASafeErrorCode() throws {
         let adapter = try OpenAIAdapter(provider: Self.provider, apiKey: nil)
         let safe = #"{"error":{"message":"too long","type":"invalid_request_error","code":"context_length_exceeded"}}"#
-        #expect(adapter.parse(HTTPResponse(status: 400, headers: [], body: Data(safe.utf8))).errorCode == "context_length_exceeded")
+        #expect(
+            adapter.parse(HTTPResponse(status: 400, headers: [], body: Data(safe.utf8))).errorCode
+                == "context_length_exceeded"
+        )
         let typeOnly = #"{"error":{"message":"x","type":"server_error","code":null}}"#
-        #expect(adapter.parse(HTTPResponse(status: 500, headers: [], body: Data(typeOnly.utf8))).errorCode == "server_error")
+        #expect(
+            adapter.parse(HTTPResponse(status: 500, headers: [], body: Data(typeOnly.utf8))).errorCode == "server_error"
+        )
         let unsafe = #"{"error":{"message":"x","code":"here is the prompt text"}}"#
         #expect(adapter.parse(HTTPResponse(status: 400, headers: [], body: Data(unsafe.utf8))).errorCode == nil)
         let stringError = #"{"error":"plain text"}"#
@@ -116,12 +139,24 @@ import Testing
     }
 
     @Test func load_fromEnvironment_trimsTheValue() throws {
-        let provider = ProviderConfiguration(name: "p", kind: .openai, baseURL: "http://h/v1", apiKeyEnv: "K", models: [])
+        let provider = ProviderConfiguration(
+            name: "p",
+            kind: .openai,
+            baseURL: "http://h/v1",
+            apiKeyEnv: "K",
+            models: []
+        )
         #expect(try APIKey.load(for: provider, environment: ["K": " sk-1\n"]) == APIKey("sk-1"))
     }
 
     @Test func load_whenVariableMissing_throwsNamingTheVariable() {
-        let provider = ProviderConfiguration(name: "p", kind: .openai, baseURL: "http://h/v1", apiKeyEnv: "K", models: [])
+        let provider = ProviderConfiguration(
+            name: "p",
+            kind: .openai,
+            baseURL: "http://h/v1",
+            apiKeyEnv: "K",
+            models: []
+        )
         #expect {
             try APIKey.load(for: provider, environment: [:])
         } throws: { error in
@@ -133,7 +168,13 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-key-\(UUID().uuidString)").path
         try Data("sk-from-file\n".utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let provider = ProviderConfiguration(name: "p", kind: .openai, baseURL: "http://h/v1", apiKeyFile: path, models: [])
+        let provider = ProviderConfiguration(
+            name: "p",
+            kind: .openai,
+            baseURL: "http://h/v1",
+            apiKeyFile: path,
+            models: []
+        )
         #expect(try APIKey.load(for: provider, environment: [:]) == APIKey("sk-from-file"))
     }
 

@@ -12,16 +12,30 @@ import Testing
 
     func job(attempt: Int = 1, maxAttempts: Int = 3, deadline: Date? = nil) -> ClaimedJob {
         ClaimedJob(
-            lease: JobLease(jobID: JobID(1), token: 1), tenant: "t", batchID: nil, customID: nil, provider: "p",
-            model: "m", endpoint: "/v1/chat/completions", body: Data(), priority: 0, attempt: attempt,
-            maxAttempts: maxAttempts, deadline: deadline
+            lease: JobLease(jobID: JobID(1), token: 1),
+            tenant: "t",
+            batchID: nil,
+            customID: nil,
+            provider: "p",
+            model: "m",
+            endpoint: "/v1/chat/completions",
+            body: Data(),
+            priority: 0,
+            attempt: attempt,
+            maxAttempts: maxAttempts,
+            deadline: deadline
         )
     }
 
     func decide(_ verdict: Verdict, job: ClaimedJob, response: JobResponse? = nil) -> Settlement {
         var rng = SeededGenerator(seed: 5)
         return Settlement.decide(
-            verdict: verdict, response: response ?? self.response, job: job, policy: policy, now: now, using: &rng
+            verdict: verdict,
+            response: response ?? self.response,
+            job: job,
+            policy: policy,
+            now: now,
+            using: &rng
         )
     }
 
@@ -35,7 +49,11 @@ import Testing
     }
 
     @Test func decide_whenRetryable_retriesWithinTheBackoffAndCountsTheAttempt() {
-        guard case .retry(let runAt, let kept, let countsAttempt) = decide(.retryable(failure, retryAfter: nil), job: job(attempt: 2))
+        guard
+            case .retry(let runAt, let kept, let countsAttempt) = decide(
+                .retryable(failure, retryAfter: nil),
+                job: job(attempt: 2)
+            )
         else {
             Issue.record("expected a retry")
             return
@@ -47,7 +65,8 @@ import Testing
     }
 
     @Test func decide_whenRetryableOnTheLastAttempt_failsKeepingTheResponse() {
-        guard case .fail(let kept, let reason) = decide(.retryable(failure, retryAfter: nil), job: job(attempt: 3)) else {
+        guard case .fail(let kept, let reason) = decide(.retryable(failure, retryAfter: nil), job: job(attempt: 3))
+        else {
             Issue.record("expected a failure")
             return
         }
@@ -57,7 +76,8 @@ import Testing
 
     @Test func decide_whenRateLimited_retriesAfterRetryAfterWithoutCountingTheAttempt() {
         let verdict = Verdict.rateLimited(JobFailure(code: "rate_limited", message: "429"), retryAfter: .seconds(30))
-        guard case .retry(let runAt, _, let countsAttempt) = decide(verdict, job: job(attempt: 3, maxAttempts: 3)) else {
+        guard case .retry(let runAt, _, let countsAttempt) = decide(verdict, job: job(attempt: 3, maxAttempts: 3))
+        else {
             Issue.record("expected a retry")
             return
         }

@@ -8,8 +8,8 @@ import Testing
 
 @Suite struct WorkerPoolTests {
     @Test(.timeLimit(.minutes(1))) func run_whenEveryCallSucceeds_completesEveryJobWithUsage() async throws {
-        try await PoolHarness.with(script: { _, _ in .respond(FakeTransport.ok(promptTokens: 11, completionTokens: 4)) }) {
-            harness in
+        let script = FakeTransport.always(.respond(FakeTransport.ok(promptTokens: 11, completionTokens: 4)))
+        try await PoolHarness.with(script: script) { harness in
             var ids: [JobID] = []
             for index in 0..<20 { ids.append(try await harness.insert("job-\(index)")) }
             for id in ids {
@@ -25,9 +25,11 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func run_whenServerErrorThenSuccess_retriesAndSucceedsOnAttemptTwo() async throws {
-        try await PoolHarness.with(script: { _, call in
-            call == 1 ? .respond(FakeTransport.error(500, code: "server_error")) : .respond(FakeTransport.ok())
-        }) { harness in
+        let script = FakeTransport.first(
+            .respond(FakeTransport.error(500, code: "server_error")),
+            then: .respond(FakeTransport.ok())
+        )
+        try await PoolHarness.with(script: script) { harness in
             let id = try await harness.insert("flaky")
             let job = try await harness.final(id)
             #expect(job.state == .succeeded)
@@ -37,9 +39,11 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func run_whenTransportTimesOutThenSucceeds_retries() async throws {
-        try await PoolHarness.with(script: { _, call in
-            call == 1 ? .fail(TransportError(.timeout, message: "timed out")) : .respond(FakeTransport.ok())
-        }) { harness in
+        let script = FakeTransport.first(
+            .fail(TransportError(.timeout, message: "timed out")),
+            then: .respond(FakeTransport.ok())
+        )
+        try await PoolHarness.with(script: script) { harness in
             let job = try await harness.final(try await harness.insert("slow"))
             #expect(job.state == .succeeded)
             #expect(job.attempt == 2)
@@ -47,8 +51,8 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func run_whenBadRequest_failsPermanentlyKeepingTheResponse() async throws {
-        try await PoolHarness.with(script: { _, _ in .respond(FakeTransport.error(400, code: "context_length_exceeded")) }) {
-            harness in
+        let script = FakeTransport.always(.respond(FakeTransport.error(400, code: "context_length_exceeded")))
+        try await PoolHarness.with(script: script) { harness in
             let job = try await harness.final(try await harness.insert("too-long"))
             #expect(job.state == .failed)
             #expect(job.attempt == 1)
@@ -61,8 +65,10 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func run_whenRetryableFailureOutlastsAttempts_failsWithTheLastResponse() async throws {
-        try await PoolHarness.with(script: { _, _ in .respond(FakeTransport.error(503, code: "overloaded")) }) { harness in
+    @Test(.timeLimit(.minutes(1))) func run_whenRetryableFailureOutlastsAttempts_failsWithTheLastResponse() async throws
+    {
+        let script = FakeTransport.always(.respond(FakeTransport.error(503, code: "overloaded")))
+        try await PoolHarness.with(script: script) { harness in
             let job = try await harness.final(try await harness.insert("down", maxAttempts: 3))
             #expect(job.state == .failed)
             #expect(job.attempt == 3)
@@ -72,11 +78,9 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func run_whenRateLimited_retriesWithoutBurningAnAttempt() async throws {
-        try await PoolHarness.with(script: { _, call in
-            call <= 2
-                ? .respond(FakeTransport.error(429, headers: [("retry-after-ms", "2")], code: "rate_limit_exceeded"))
-                : .respond(FakeTransport.ok())
-        }) { harness in
+        let rateLimited = FakeTransport.error(429, headers: [("retry-after-ms", "2")], code: "rate_limit_exceeded")
+        let script = FakeTransport.first(.respond(rateLimited), times: 2, then: .respond(FakeTransport.ok()))
+        try await PoolHarness.with(script: script) { harness in
             let job = try await harness.final(try await harness.insert("busy", maxAttempts: 1))
             #expect(job.state == .succeeded)
             #expect(job.attempt == 1)
@@ -85,7 +89,7 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func run_neverExceedsMaxConcurrency() async throws {
-        try await PoolHarness.with(maxConcurrency: 3, script: { _, _ in .hold }) { harness in
+        try await PoolHarness.with(maxConcurrency: 3, script: FakeTransport.always(.hold)) { harness in
             var ids: [JobID] = []
             for index in 0..<12 { ids.append(try await harness.insert("job-\(index)")) }
             let transport = harness.transport
@@ -99,7 +103,7 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func run_whenRunningJobIsCancelled_abortsTheTransferAndEndsCancelled() async throws {
-        try await PoolHarness.with(script: { _, _ in .hold }) { harness in
+        try await PoolHarness.with(script: FakeTransport.always(.hold)) { harness in
             let id = try await harness.insert("to-cancel")
             let transport = harness.transport
             try await eventually("the call is in flight") { transport.heldCount == 1 }
@@ -114,8 +118,9 @@ import Testing
         async throws
     {
         try await PoolHarness.with(
-            maxConcurrency: 2, configuration: PoolHarness.configuration(shutdownTimeout: .milliseconds(50)),
-            script: { _, _ in .hold }
+            maxConcurrency: 2,
+            configuration: PoolHarness.configuration(shutdownTimeout: .milliseconds(50)),
+            script: FakeTransport.always(.hold)
         ) { harness in
             let ids = [try await harness.insert("a"), try await harness.insert("b"), try await harness.insert("c")]
             let transport = harness.transport
@@ -131,7 +136,7 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func shutdown_whenCallsFinishWithinTheTimeout_recordsTheirAnswers() async throws {
-        try await PoolHarness.with(maxConcurrency: 2, script: { _, _ in .hold }) { harness in
+        try await PoolHarness.with(maxConcurrency: 2, script: FakeTransport.always(.hold)) { harness in
             let ids = [try await harness.insert("a"), try await harness.insert("b"), try await harness.insert("c")]
             let transport = harness.transport
             try await eventually("two calls are in flight") { transport.heldCount == 2 }
@@ -152,9 +157,8 @@ import Testing
 
 @Suite struct WorkerPoolLeaseTests {
     @Test(.timeLimit(.minutes(1))) func run_whenTheLeaseWasTakenBack_dropsTheLateAnswer() async throws {
-        try await PoolHarness.with(script: { _, call in
-            call == 1 ? .hold : .respond(FakeTransport.ok(promptTokens: 2, completionTokens: 2))
-        }) { harness in
+        let script = FakeTransport.first(.hold, then: .respond(FakeTransport.ok(promptTokens: 2, completionTokens: 2)))
+        try await PoolHarness.with(script: script) { harness in
             let id = try await harness.insert("stolen")
             let transport = harness.transport
             try await eventually("the first call is in flight") { transport.heldCount == 1 }
@@ -190,16 +194,21 @@ import Testing
         defer { store.close() }
         let job = try await store.insertJob(
             NewJob(customID: nil, provider: "fake", model: "m", endpoint: "/v1/embeddings", body: Data("{}".utf8)),
-            tenant: "t", idempotencyKey: nil
+            tenant: "t",
+            idempotencyKey: nil
         )
         _ = try await store.claim(provider: "fake", limit: 1, leaseDuration: .seconds(600))  // the previous run
 
-        let transport = FakeTransport(script: { _, _ in .respond(FakeTransport.ok()) })
+        let transport = FakeTransport(script: FakeTransport.always(.respond(FakeTransport.ok())))
         let maintenance = Maintenance(store: store, logger: logger)
         let pool = try WorkerPool(
-            store: store, transport: transport,
+            store: store,
+            transport: transport,
             providers: [.init(name: "fake", kind: .openai, baseURL: "http://fake.invalid/v1", models: ["m"])],
-            configuration: PoolHarness.configuration(), environment: [:], startupRescue: maintenance, logger: logger
+            configuration: PoolHarness.configuration(),
+            environment: [:],
+            startupRescue: maintenance,
+            logger: logger
         )
         let group = ServiceGroup(configuration: .init(services: [maintenance, pool], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -216,11 +225,13 @@ import Testing
 @Suite struct WorkerPoolHeartbeatTests {
     @Test(.timeLimit(.minutes(1))) func heartbeat_keepsALongCallsLeaseFromBeingRescued() async throws {
         let configuration = WorkerPool.Configuration(
-            leaseDuration: .seconds(1), heartbeatInterval: .milliseconds(50),
-            idlePollMinimum: .milliseconds(1), idlePollMaximum: .milliseconds(20),
+            leaseDuration: .seconds(1),
+            heartbeatInterval: .milliseconds(50),
+            idlePollMinimum: .milliseconds(1),
+            idlePollMaximum: .milliseconds(20),
             retryPolicy: RetryPolicy(base: .milliseconds(1), cap: .milliseconds(5))
         )
-        try await PoolHarness.with(configuration: configuration, script: { _, _ in .hold }) { harness in
+        try await PoolHarness.with(configuration: configuration, script: FakeTransport.always(.hold)) { harness in
             let id = try await harness.insert("long")
             let transport = harness.transport
             try await eventually("the call is in flight") { transport.heldCount == 1 }

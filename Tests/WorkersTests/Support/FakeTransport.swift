@@ -101,6 +101,16 @@ final class FakeTransport: HTTPTransport {
         }
     }
 
+    /// A script giving every call the same reply.
+    static func always(_ reply: Reply) -> Script {
+        { _, _ in reply }
+    }
+
+    /// A script giving the first `count` calls of each body `first`, and every later call `then`.
+    static func first(_ first: Reply, times count: Int = 1, then: Reply) -> Script {
+        { _, call in call <= count ? first : then }
+    }
+
     static func ok(promptTokens: Int = 7, completionTokens: Int = 3) -> HTTPResponse {
         let body = """
             {"id":"chatcmpl-1","object":"chat.completion","model":"m",\
@@ -111,7 +121,11 @@ final class FakeTransport: HTTPTransport {
         return HTTPResponse(status: 200, headers: [("x-request-id", "req_ok")], body: Data(body.utf8))
     }
 
-    static func error(_ status: Int, headers: [(name: String, value: String)] = [], code: String = "boom")
+    static func error(
+        _ status: Int,
+        headers: [(name: String, value: String)] = [],
+        code: String = "boom"
+    )
         -> HTTPResponse
     {
         let body = #"{"error":{"message":"upstream says no","type":"invalid_request_error","code":"\#(code)"}}"#

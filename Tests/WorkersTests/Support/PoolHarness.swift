@@ -54,12 +54,19 @@ struct PoolHarness {
         defer { store.close() }
         let transport = FakeTransport(script: script)
         let provider = ProviderConfiguration(
-            name: provider, kind: .openai, baseURL: "http://fake.invalid/v1", models: ["m"],
+            name: provider,
+            kind: .openai,
+            baseURL: "http://fake.invalid/v1",
+            models: ["m"],
             limits: .init(maxConcurrency: maxConcurrency)
         )
         let pool = try WorkerPool(
-            store: store, transport: transport, providers: [provider], configuration: configuration,
-            environment: [:], logger: logger
+            store: store,
+            transport: transport,
+            providers: [provider],
+            configuration: configuration,
+            environment: [:],
+            logger: logger
         )
         let group = ServiceGroup(configuration: .init(services: [pool], logger: logger))
         let stopped = AsyncEvent(.manualReset)
@@ -90,10 +97,16 @@ struct PoolHarness {
     func insert(_ name: String, maxAttempts: Int = 3, deadline: Date? = nil) async throws -> JobID {
         let job = try await store.insertJob(
             NewJob(
-                customID: name, provider: Self.provider, model: "m", endpoint: "/v1/chat/completions",
-                body: Data(Self.body(name).utf8), maxAttempts: maxAttempts, deadline: deadline
+                customID: name,
+                provider: Self.provider,
+                model: "m",
+                endpoint: "/v1/chat/completions",
+                body: Data(Self.body(name).utf8),
+                maxAttempts: maxAttempts,
+                deadline: deadline
             ),
-            tenant: Self.tenant, idempotencyKey: nil
+            tenant: Self.tenant,
+            idempotencyKey: nil
         )
         pool.wake(provider: Self.provider)
         return job.id
