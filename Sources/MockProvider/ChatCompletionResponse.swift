@@ -12,8 +12,10 @@ struct ChatCompletionResponse: Encodable, Sendable {
         var totalTokens: Int { promptTokens + completionTokens }
 
         private enum CodingKeys: String, CodingKey {
-            case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-            case totalTokens = "total_tokens", promptTokensDetails = "prompt_tokens_details"
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+            case totalTokens = "total_tokens"
+            case promptTokensDetails = "prompt_tokens_details"
             case completionTokensDetails = "completion_tokens_details"
         }
 
@@ -24,8 +26,10 @@ struct ChatCompletionResponse: Encodable, Sendable {
             try container.encode(totalTokens, forKey: .totalTokens)
             try container.encode(["cached_tokens": 0, "audio_tokens": 0], forKey: .promptTokensDetails)
             try container.encode(
-                ["reasoning_tokens": 0, "audio_tokens": 0, "accepted_prediction_tokens": 0,
-                 "rejected_prediction_tokens": 0],
+                [
+                    "reasoning_tokens": 0, "audio_tokens": 0, "accepted_prediction_tokens": 0,
+                    "rejected_prediction_tokens": 0,
+                ],
                 forKey: .completionTokensDetails
             )
         }
@@ -39,7 +43,8 @@ struct ChatCompletionResponse: Encodable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case id, object, created, model, choices, usage
-        case serviceTier = "service_tier", systemFingerprint = "system_fingerprint"
+        case serviceTier = "service_tier"
+        case systemFingerprint = "system_fingerprint"
     }
 
     func encode(to encoder: any Encoder) throws {

@@ -14,7 +14,10 @@ struct EmbeddingResponse: Encodable, Sendable {
     var promptTokens: Int
 
     private enum CodingKeys: String, CodingKey { case object, data, model, usage }
-    private enum UsageKeys: String, CodingKey { case promptTokens = "prompt_tokens", totalTokens = "total_tokens" }
+    private enum UsageKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens"
+        case totalTokens = "total_tokens"
+    }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

@@ -35,7 +35,8 @@ enum MockChatModel {
         guard let messages = request.messages else { throw OpenAIErrorReply.missing("messages") }
         guard !messages.isEmpty else {
             throw OpenAIErrorReply.invalidRequest(
-                "Invalid 'messages': empty array. Expected an array with minimum length 1.", param: "messages",
+                "Invalid 'messages': empty array. Expected an array with minimum length 1.",
+                param: "messages",
                 code: "empty_array"
             )
         }
@@ -43,7 +44,9 @@ enum MockChatModel {
         let choiceCount = request.n ?? 1
         guard (1...maxChoices).contains(choiceCount) else {
             throw OpenAIErrorReply.invalidRequest(
-                "Invalid 'n': must be between 1 and \(maxChoices).", param: "n", code: "invalid_value"
+                "Invalid 'n': must be between 1 and \(maxChoices).",
+                param: "n",
+                code: "invalid_value"
             )
         }
 
@@ -66,14 +69,19 @@ enum MockChatModel {
             let full = answer(hash: choiceHash.value, quoting: lastUserText)
             var choice = Choice(content: full, finishReason: "stop")
             if let maxTokens, TokenEstimate.tokens(in: full) > maxTokens {
-                choice = Choice(content: String(TokenEstimate.prefix(of: full, maxTokens: maxTokens)), finishReason: "length")
+                choice = Choice(
+                    content: String(TokenEstimate.prefix(of: full, maxTokens: maxTokens)),
+                    finishReason: "length"
+                )
             }
             completionTokens += TokenEstimate.tokens(in: choice.content)
             choices.append(choice)
         }
         let prompt = promptTokens(messages)
         return Completion(
-            model: model, choices: choices, usage: .init(promptTokens: prompt, completionTokens: completionTokens),
+            model: model,
+            choices: choices,
+            usage: .init(promptTokens: prompt, completionTokens: completionTokens),
             reservedTokens: prompt + (maxTokens.map { $0 * choiceCount } ?? completionTokens)
         )
     }
@@ -111,7 +119,9 @@ enum MockChatModel {
     static func validatedModel(_ model: String?, models: Set<String>?) throws -> String {
         guard let model, !model.isEmpty else {
             throw OpenAIErrorReply.invalidRequest(
-                "You must provide a model parameter.", param: "model", code: "missing_required_parameter"
+                "You must provide a model parameter.",
+                param: "model",
+                code: "missing_required_parameter"
             )
         }
         if let models, !models.contains(model) { throw OpenAIErrorReply.modelNotFound(model) }
@@ -125,7 +135,8 @@ enum MockChatModel {
         guard let value else { return nil }
         guard value >= 1 else {
             throw OpenAIErrorReply.invalidRequest(
-                "Invalid '\(name)': integer below minimum value. Expected a value >= 1.", param: name,
+                "Invalid '\(name)': integer below minimum value. Expected a value >= 1.",
+                param: name,
                 code: "integer_below_min_value"
             )
         }

@@ -20,7 +20,11 @@ enum MockEmbeddingModel {
     ///   - defaultDimensions: The dimension when the request names none.
     ///   - models: Model names served, or `nil` for every name.
     /// - Throws: `OpenAIErrorReply` for a request OpenAI would reject.
-    static func embed(_ request: EmbeddingRequest, defaultDimensions: Int, models: Set<String>? = nil) throws
+    static func embed(
+        _ request: EmbeddingRequest,
+        defaultDimensions: Int,
+        models: Set<String>? = nil
+    ) throws
         -> Embeddings
     {
         let model = try MockChatModel.validatedModel(request.model, models: models)
@@ -28,7 +32,8 @@ enum MockEmbeddingModel {
         let dimensions = request.dimensions ?? defaultDimensions
         guard (1...maxDimensions).contains(dimensions) else {
             throw OpenAIErrorReply.invalidRequest(
-                "Invalid 'dimensions': must be between 1 and \(maxDimensions).", param: "dimensions",
+                "Invalid 'dimensions': must be between 1 and \(maxDimensions).",
+                param: "dimensions",
                 code: "invalid_value"
             )
         }
@@ -38,7 +43,8 @@ enum MockEmbeddingModel {
         case "base64": base64 = true
         default:
             throw OpenAIErrorReply.invalidRequest(
-                "Invalid 'encoding_format': expected 'float' or 'base64'.", param: "encoding_format",
+                "Invalid 'encoding_format': expected 'float' or 'base64'.",
+                param: "encoding_format",
                 code: "invalid_value"
             )
         }
@@ -61,12 +67,16 @@ enum MockEmbeddingModel {
         }
         guard !hashes.isEmpty, hashes.count <= maxInputs else {
             throw OpenAIErrorReply.invalidRequest(
-                "Invalid 'input': expected between 1 and \(maxInputs) inputs.", param: "input", code: "invalid_value"
+                "Invalid 'input': expected between 1 and \(maxInputs) inputs.",
+                param: "input",
+                code: "invalid_value"
             )
         }
         guard promptTokens > 0 else {
             throw OpenAIErrorReply.invalidRequest(
-                "Invalid 'input': must not be empty.", param: "input", code: "invalid_value"
+                "Invalid 'input': must not be empty.",
+                param: "input",
+                code: "invalid_value"
             )
         }
         let modelHash = StableHash.of(model)

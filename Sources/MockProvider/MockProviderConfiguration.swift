@@ -30,7 +30,11 @@ package struct MockProviderConfiguration: Sendable, Equatable {
         package static var none: Faults { Faults() }
 
         package init(
-            fail5xx: Double = 0, fail429: Double = 0, hang: Double = 0, garbage: Double = 0, drop: Double = 0,
+            fail5xx: Double = 0,
+            fail429: Double = 0,
+            hang: Double = 0,
+            garbage: Double = 0,
+            drop: Double = 0,
             hangFor: Duration = .seconds(600)
         ) {
             for share in [fail5xx, fail429, hang, garbage, drop] {

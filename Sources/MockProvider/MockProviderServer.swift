@@ -57,7 +57,8 @@ package final class MockProviderServer: Service, Sendable {
         let app = Application(
             responder: responder,
             configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: nil
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: nil
             ),
             onServerRunning: { channel in
                 guard let port = channel.localAddress?.port else { return }

@@ -22,7 +22,9 @@ package final class MockProviderStats: Sendable {
         }
 
         private enum CodingKeys: String, CodingKey {
-            case requests, promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+            case requests
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
         }
     }
 
@@ -40,7 +42,11 @@ package final class MockProviderStats: Sendable {
         package init() {}
 
         private enum CodingKeys: String, CodingKey {
-            case requests, byPath = "by_path", rateLimited = "rate_limited", errors, inFlight = "in_flight"
+            case requests
+            case byPath = "by_path"
+            case rateLimited = "rate_limited"
+            case errors
+            case inFlight = "in_flight"
             case delayed, faults, models
         }
     }
@@ -75,7 +81,11 @@ package final class MockProviderStats: Sendable {
 
     /// Records one answered provider request; `usage` is the model's usage when the answer was a success.
     func requestFinished(
-        path: String, status: Int, model: String?, promptTokens: Int = 0, completionTokens: Int = 0
+        path: String,
+        status: Int,
+        model: String?,
+        promptTokens: Int = 0,
+        completionTokens: Int = 0
     ) {
         state.withLock { snapshot in
             snapshot.inFlight -= 1

@@ -66,7 +66,8 @@ struct MockRateLimiter: Sendable {
         guard requestWait == 0, tokenWait == 0 else {
             let limit = requestWait >= tokenWait ? "requests" : "tokens"
             return .limited(
-                Status(requests: requests, tokens: tokens), retryAfter: .seconds(max(requestWait, tokenWait)),
+                Status(requests: requests, tokens: tokens),
+                retryAfter: .seconds(max(requestWait, tokenWait)),
                 limit: limit
             )
         }

@@ -36,16 +36,16 @@ struct MockResponder: HTTPResponder {
         switch path {
         case Self.chatPath, Self.embeddingsPath:
             guard request.method == .post else {
-                return Self.reply(.methodNotAllowed(request.method, path), requestID: sequence.requestID(0))
+                return Self.reply(.methodNotAllowed(request.method, path), requestID: sequence.otherRequestID())
             }
             return await serveProvider(request, path: path, channel: context.channel)
         case Self.statsPath where request.method == .get:
-            return Self.json(stats.snapshot, status: .ok, requestID: sequence.requestID(0), sortedKeys: true)
+            return Self.json(stats.snapshot, status: .ok, requestID: sequence.otherRequestID(), sortedKeys: true)
         case Self.resetPath where request.method == .post:
             stats.reset()
-            return Self.json(stats.snapshot, status: .ok, requestID: sequence.requestID(0), sortedKeys: true)
+            return Self.json(stats.snapshot, status: .ok, requestID: sequence.otherRequestID(), sortedKeys: true)
         default:
-            return Self.reply(.unknownPath(request.method, path), requestID: sequence.requestID(0))
+            return Self.reply(.unknownPath(request.method, path), requestID: sequence.otherRequestID())
         }
     }
 
@@ -79,7 +79,9 @@ struct MockResponder: HTTPResponder {
             let answer = path == Self.chatPath ? try answerChat(body, number: number) : try answerEmbeddings(body)
             let limitHeaders = try admit(answer)
             let delay = MockLatency.delay(
-                latency: configuration.latency, jitter: configuration.latencyJitter, sequence: number
+                latency: configuration.latency,
+                jitter: configuration.latencyJitter,
+                sequence: number
             )
             if delay > .zero {
                 stats.requestDelayed()
@@ -90,7 +92,10 @@ struct MockResponder: HTTPResponder {
                 return await inject(fault, path: path, requestID: requestID, channel: channel, headers: limitHeaders)
             }
             stats.requestFinished(
-                path: path, status: 200, model: answer.model, promptTokens: answer.promptTokens,
+                path: path,
+                status: 200,
+                model: answer.model,
+                promptTokens: answer.promptTokens,
                 completionTokens: answer.completionTokens
             )
             return Self.json(answer.body, status: .ok, requestID: requestID, processing: delay, headers: limitHeaders)
@@ -116,7 +121,8 @@ struct MockResponder: HTTPResponder {
         case .limited(let status, let retryAfter, let limit):
             let seconds = Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) * 1e-18
             let reply = OpenAIErrorReply.rateLimited(
-                "Rate limit reached for \(limit) (mock provider). Please try again in \(GoDuration.format(seconds: seconds)).",
+                "Rate limit reached for \(limit) (mock provider). "
+                    + "Please try again in \(GoDuration.format(seconds: seconds)).",
                 limit: limit
             )
             let headers =
@@ -129,7 +135,11 @@ struct MockResponder: HTTPResponder {
     }
 
     private func inject(
-        _ fault: MockFault, path: String, requestID: String, channel: any Channel, headers: [(String, String)]
+        _ fault: MockFault,
+        path: String,
+        requestID: String,
+        channel: any Channel,
+        headers: [(String, String)]
     ) async -> Response {
         switch fault {
         case .fail5xx:
@@ -138,7 +148,11 @@ struct MockResponder: HTTPResponder {
         case .fail429:
             stats.requestFinished(path: path, status: 429, model: nil)
             let reply = OpenAIErrorReply.rateLimited("Rate limit reached for requests (mock fault).", limit: "requests")
-            return Self.reply(reply, requestID: requestID, headers: headers + [("retry-after", "1"), ("retry-after-ms", "1000")])
+            return Self.reply(
+                reply,
+                requestID: requestID,
+                headers: headers + [("retry-after", "1"), ("retry-after-ms", "1000")]
+            )
         case .garbage:
             stats.requestFinished(path: path, status: 200, model: nil)
             var fields = HTTPFields()
@@ -166,22 +180,29 @@ struct MockResponder: HTTPResponder {
         let request = try Self.decode(ChatCompletionRequest.self, from: body)
         let completion = try MockChatModel.complete(request, models: configuration.models)
         let response = ChatCompletionResponse(
-            id: sequence.completionID(number), created: Int(Date().timeIntervalSince1970), model: completion.model,
+            id: sequence.completionID(number),
+            created: Int(Date().timeIntervalSince1970),
+            model: completion.model,
             choices: completion.choices.enumerated().map { index, choice in
                 .init(index: index, content: choice.content, finishReason: choice.finishReason)
             },
             usage: completion.usage
         )
         return Answer(
-            body: response, model: completion.model, promptTokens: completion.usage.promptTokens,
-            completionTokens: completion.usage.completionTokens, reservedTokens: completion.reservedTokens
+            body: response,
+            model: completion.model,
+            promptTokens: completion.usage.promptTokens,
+            completionTokens: completion.usage.completionTokens,
+            reservedTokens: completion.reservedTokens
         )
     }
 
     private func answerEmbeddings(_ body: ByteBuffer) throws -> Answer {
         let request = try Self.decode(EmbeddingRequest.self, from: body)
         let embeddings = try MockEmbeddingModel.embed(
-            request, defaultDimensions: configuration.embeddingDimensions, models: configuration.models
+            request,
+            defaultDimensions: configuration.embeddingDimensions,
+            models: configuration.models
         )
         let response = EmbeddingResponse(
             model: embeddings.model,
@@ -191,7 +212,10 @@ struct MockResponder: HTTPResponder {
             promptTokens: embeddings.promptTokens
         )
         return Answer(
-            body: response, model: embeddings.model, promptTokens: embeddings.promptTokens, completionTokens: 0,
+            body: response,
+            model: embeddings.model,
+            promptTokens: embeddings.promptTokens,
+            completionTokens: 0,
             reservedTokens: embeddings.promptTokens
         )
     }
@@ -217,8 +241,12 @@ struct MockResponder: HTTPResponder {
     }
 
     static func json(
-        _ value: some Encodable, status: HTTPResponse.Status, requestID: String, processing: Duration = .zero,
-        sortedKeys: Bool = false, headers extra: [(String, String)] = []
+        _ value: some Encodable,
+        status: HTTPResponse.Status,
+        requestID: String,
+        processing: Duration = .zero,
+        sortedKeys: Bool = false,
+        headers extra: [(String, String)] = []
     ) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = sortedKeys ? [.sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]

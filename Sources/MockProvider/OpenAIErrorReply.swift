@@ -33,47 +33,66 @@ struct OpenAIErrorReply: Error, Sendable, Equatable {
     /// 404 for a model the mock is configured not to serve.
     static func modelNotFound(_ model: String) -> OpenAIErrorReply {
         OpenAIErrorReply(
-            status: .notFound, message: "The model `\(model)` does not exist or you do not have access to it.",
-            type: "invalid_request_error", param: "model", code: "model_not_found"
+            status: .notFound,
+            message: "The model `\(model)` does not exist or you do not have access to it.",
+            type: "invalid_request_error",
+            param: "model",
+            code: "model_not_found"
         )
     }
 
     /// 404 for a path the mock does not serve.
     static func unknownPath(_ method: HTTPRequest.Method, _ path: String) -> OpenAIErrorReply {
         OpenAIErrorReply(
-            status: .notFound, message: "Invalid URL (\(method.rawValue) \(path))", type: "invalid_request_error",
-            param: nil, code: nil
+            status: .notFound,
+            message: "Invalid URL (\(method.rawValue) \(path))",
+            type: "invalid_request_error",
+            param: nil,
+            code: nil
         )
     }
 
     /// 405 for a known path asked with the wrong method.
     static func methodNotAllowed(_ method: HTTPRequest.Method, _ path: String) -> OpenAIErrorReply {
         OpenAIErrorReply(
-            status: .methodNotAllowed, message: "Method \(method.rawValue) is not allowed on \(path); use POST.",
-            type: "invalid_request_error", param: nil, code: nil
+            status: .methodNotAllowed,
+            message: "Method \(method.rawValue) is not allowed on \(path); use POST.",
+            type: "invalid_request_error",
+            param: nil,
+            code: nil
         )
     }
 
     /// 413 for a body over `MockProviderConfiguration.maxBodyBytes`.
     static var bodyTooLarge: OpenAIErrorReply {
         OpenAIErrorReply(
-            status: .contentTooLarge, message: "The request body is too large.", type: "invalid_request_error",
-            param: nil, code: nil
+            status: .contentTooLarge,
+            message: "The request body is too large.",
+            type: "invalid_request_error",
+            param: nil,
+            code: nil
         )
     }
 
     /// 429 from the mock's own rpm/tpm limits.
     static func rateLimited(_ message: String, limit: String) -> OpenAIErrorReply {
         OpenAIErrorReply(
-            status: .tooManyRequests, message: message, type: limit, param: nil, code: "rate_limit_exceeded"
+            status: .tooManyRequests,
+            message: message,
+            type: limit,
+            param: nil,
+            code: "rate_limit_exceeded"
         )
     }
 
     /// 500 `server_error`.
     static var serverError: OpenAIErrorReply {
         OpenAIErrorReply(
-            status: .internalServerError, message: "The server had an error while processing your request (mock).",
-            type: "server_error", param: nil, code: nil
+            status: .internalServerError,
+            message: "The server had an error while processing your request (mock).",
+            type: "server_error",
+            param: nil,
+            code: nil
         )
     }
 }

@@ -11,7 +11,10 @@ import Testing
     @Test func complete_quotesFirstSixtyCharactersOfLastUserMessage() throws {
         let long = String(repeating: "a", count: 100)
         let completion = try MockChatModel.complete(
-            request(#"{"model":"m","messages":[{"role":"user","content":"first"},{"role":"assistant","content":"x"},{"role":"user","content":"\#(long)"}]}"#)
+            request(
+                #"{"model":"m","messages":[{"role":"user","content":"first"},{"role":"assistant","content":"x"},"#
+                    + #"{"role":"user","content":"\#(long)"}]}"#
+            )
         )
         let content = completion.choices[0].content
         #expect(content.hasSuffix("to: " + String(repeating: "a", count: 60)))
@@ -29,7 +32,9 @@ import Testing
     }
 
     @Test func complete_withoutUserText_stillAnswers() throws {
-        let completion = try MockChatModel.complete(request(#"{"model":"m","messages":[{"role":"system","content":null}]}"#))
+        let completion = try MockChatModel.complete(
+            request(#"{"model":"m","messages":[{"role":"system","content":null}]}"#)
+        )
         #expect(completion.choices[0].content.hasPrefix("Mock answer "))
         #expect(completion.usage.promptTokens == TokenEstimate.perMessage + TokenEstimate.replyPriming)
     }
@@ -45,7 +50,10 @@ import Testing
 
     @Test func complete_maxCompletionTokensWinsOverMaxTokens() throws {
         let completion = try MockChatModel.complete(
-            request(#"{"model":"m","max_tokens":1,"max_completion_tokens":1000,"messages":[{"role":"user","content":"hi"}]}"#)
+            request(
+                #"{"model":"m","max_tokens":1,"max_completion_tokens":1000,"#
+                    + #""messages":[{"role":"user","content":"hi"}]}"#
+            )
         )
         #expect(completion.choices[0].finishReason == "stop")
     }
@@ -62,9 +70,15 @@ import Testing
 
     @Test func complete_imagePartsCostFlatTokens() throws {
         let completion = try MockChatModel.complete(
-            request(#"{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"abcd"},{"type":"image_url","image_url":{"url":"data:,"}}]}]}"#)
+            request(
+                #"{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"abcd"},"#
+                    + #"{"type":"image_url","image_url":{"url":"data:,"}}]}]}"#
+            )
         )
-        #expect(completion.usage.promptTokens == 1 + TokenEstimate.perImagePart + TokenEstimate.perMessage + TokenEstimate.replyPriming)
+        #expect(
+            completion.usage.promptTokens == 1 + TokenEstimate.perImagePart + TokenEstimate.perMessage
+                + TokenEstimate.replyPriming
+        )
     }
 
     @Test(arguments: [
@@ -84,7 +98,10 @@ import Testing
 
     @Test func complete_modelOutsideConfiguredSet_throws404() throws {
         let error = try #require(throws: OpenAIErrorReply.self) {
-            try MockChatModel.complete(request(#"{"model":"x","messages":[{"role":"user","content":"q"}]}"#), models: ["m"])
+            try MockChatModel.complete(
+                request(#"{"model":"x","messages":[{"role":"user","content":"q"}]}"#),
+                models: ["m"]
+            )
         }
         #expect(error.statusCode == 404)
         #expect(error.code == "model_not_found")

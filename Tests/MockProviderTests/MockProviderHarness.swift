@@ -1,13 +1,12 @@
 import Foundation
 import Logging
+import MockProvider
 import ServiceLifecycle
 import Testing
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-
-import MockProvider
 
 /// Runs a `MockProviderServer` on 127.0.0.1 port 0 inside a `ServiceGroup` for the duration of `body`, then shuts
 /// it down gracefully. `body` gets a small URLSession client pointed at the bound port.
@@ -83,7 +82,12 @@ final class MockProviderClient: Sendable {
         try await send("GET", path, body: nil, headers: [:])
     }
 
-    private func send(_ method: String, _ path: String, body: Data?, headers: [String: String]) async throws
+    private func send(
+        _ method: String,
+        _ path: String,
+        body: Data?,
+        headers: [String: String]
+    ) async throws
         -> HTTPReply
     {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)

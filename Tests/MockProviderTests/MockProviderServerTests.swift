@@ -1,16 +1,17 @@
 import Foundation
+import MockProvider
 import Testing
 
-import MockProvider
-
 @Suite struct MockProviderServerTests {
-    private static var chatBody: [String: Any] { [
-        "model": "mock-chat",
-        "messages": [
-            ["role": "system", "content": "Be brief."],
-            ["role": "user", "content": "What is the capital of France?"],
-        ],
-    ] }
+    private static var chatBody: [String: Any] {
+        [
+            "model": "mock-chat",
+            "messages": [
+                ["role": "system", "content": "Be brief."],
+                ["role": "user", "content": "What is the capital of France?"],
+            ],
+        ]
+    }
 
     @Test(.timeLimit(.minutes(1)))
     func waitUntilListening_onPortZero_returnsBoundPort() async throws {
@@ -24,7 +25,8 @@ import MockProvider
     func chatCompletion_returnsOpenAIShapeWithConsistentUsage() async throws {
         try await withMockProvider { _, client in
             let reply = try await client.post(
-                "/v1/chat/completions", json: Self.chatBody
+                "/v1/chat/completions",
+                json: Self.chatBody
             )
             #expect(reply.status == 200)
             #expect(reply.header("content-type") == "application/json")
@@ -152,16 +154,19 @@ import MockProvider
         try await withMockProvider { _, client in
             let floats = try await client.post("/v1/embeddings", json: ["model": "mock-embed", "input": "x"]).json()
             let base64 = try await client.post(
-                "/v1/embeddings", json: ["model": "mock-embed", "input": "x", "encoding_format": "base64"]
+                "/v1/embeddings",
+                json: ["model": "mock-embed", "input": "x", "encoding_format": "base64"]
             ).json()
             let expected = try #require((floats["data"] as? [[String: Any]])?.first?["embedding"] as? [Double])
             let text = try #require((base64["data"] as? [[String: Any]])?.first?["embedding"] as? String)
             let bytes = try #require(Data(base64Encoded: text))
             #expect(bytes.count == expected.count * 4)
             let decoded = stride(from: 0, to: bytes.count, by: 4).map { offset in
-                Float(bitPattern: bytes[offset..<offset + 4].enumerated().reduce(UInt32(0)) { word, byte in
-                    word | UInt32(byte.element) << (8 * UInt32(byte.offset))
-                })
+                Float(
+                    bitPattern: bytes[offset..<offset + 4].enumerated().reduce(UInt32(0)) { word, byte in
+                        word | UInt32(byte.element) << (8 * UInt32(byte.offset))
+                    }
+                )
             }
             #expect(decoded.map(Double.init) == expected.map { Double(Float($0)) })
         }
@@ -200,7 +205,9 @@ import MockProvider
     func chatCompletion_malformedJSON_returns400InOpenAIErrorShape() async throws {
         try await withMockProvider { _, client in
             let reply = try await client.post(
-                "/v1/chat/completions", body: "{\"model\": ", headers: ["Authorization": "Bearer sk-test"]
+                "/v1/chat/completions",
+                body: "{\"model\": ",
+                headers: ["Authorization": "Bearer sk-test"]
             )
             #expect(reply.status == 400)
             #expect(reply.header("x-request-id")?.hasPrefix("req_") == true)

@@ -7,8 +7,14 @@ import Testing
 
     @Test func admit_whenRequestBucketEmpty_limitsUntilOneRequestRefills() {
         var limiter = MockRateLimiter(rpm: 2, tpm: nil, now: start)
-        guard case .admitted = limiter.admit(tokens: 10, now: start) else { Issue.record("first"); return }
-        guard case .admitted(let status) = limiter.admit(tokens: 10, now: start) else { Issue.record("second"); return }
+        guard case .admitted = limiter.admit(tokens: 10, now: start) else {
+            Issue.record("first")
+            return
+        }
+        guard case .admitted(let status) = limiter.admit(tokens: 10, now: start) else {
+            Issue.record("second")
+            return
+        }
         #expect(status.headers.contains { $0 == ("x-ratelimit-remaining-requests", "0") })
         guard case .limited(_, let retryAfter, let limit) = limiter.admit(tokens: 10, now: start) else {
             Issue.record("third should be limited")
@@ -24,7 +30,10 @@ import Testing
 
     @Test func admit_whenTokensExhausted_limitsOnTokens_andRefusalTakesNothing() {
         var limiter = MockRateLimiter(rpm: 1000, tpm: 600, now: start)
-        guard case .admitted = limiter.admit(tokens: 500, now: start) else { Issue.record("first"); return }
+        guard case .admitted = limiter.admit(tokens: 500, now: start) else {
+            Issue.record("first")
+            return
+        }
         guard case .limited(let status, let retryAfter, let limit) = limiter.admit(tokens: 200, now: start) else {
             Issue.record("second should be limited")
             return
@@ -37,7 +46,10 @@ import Testing
 
     @Test func admit_costAboveCapacity_waitsForAFullBucketOnly() {
         var limiter = MockRateLimiter(rpm: nil, tpm: 100, now: start)
-        guard case .admitted = limiter.admit(tokens: 1000, now: start) else { Issue.record("full bucket admits"); return }
+        guard case .admitted = limiter.admit(tokens: 1000, now: start) else {
+            Issue.record("full bucket admits")
+            return
+        }
         guard case .limited(_, let retryAfter, _) = limiter.admit(tokens: 1000, now: start) else {
             Issue.record("empty bucket limits")
             return
@@ -47,7 +59,10 @@ import Testing
 
     @Test func headers_carryLimitRemainingAndGoStyleReset() {
         var limiter = MockRateLimiter(rpm: 60, tpm: 6000, now: start)
-        guard case .admitted(let status) = limiter.admit(tokens: 100, now: start) else { Issue.record("admit"); return }
+        guard case .admitted(let status) = limiter.admit(tokens: 100, now: start) else {
+            Issue.record("admit")
+            return
+        }
         let headers = Dictionary(uniqueKeysWithValues: status.headers)
         #expect(headers["x-ratelimit-limit-requests"] == "60")
         #expect(headers["x-ratelimit-remaining-requests"] == "59")
