@@ -1,6 +1,6 @@
 import Crypto
-public import struct Foundation.Data
-import Foundation
+
+package import Foundation
 
 /// The admin API key: from `SLUICE_ADMIN_KEY`, else read from `<data_dir>/admin.key`, else generated on first
 /// start, written there with mode 0600 and shown once. It belongs to the tenant `default`.

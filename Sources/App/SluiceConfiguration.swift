@@ -1,4 +1,4 @@
-public import Jobs
+package import Jobs
 
 /// Everything `sluice serve` needs, from the embedded default, a YAML file and environment overrides
 /// (command-line flags are applied on top by the executable).

@@ -85,7 +85,7 @@ package final class SluiceServer: Sendable {
         if let shown = adminKey.revealedOnce {
             let path = (configuration.dataDirectory as NSString).appendingPathComponent(AdminKey.fileName)
             print("Admin API key (shown once; kept in \(path), mode 0600):\n  \(shown)")
-            fflush(stdout)
+            fflush(nil)  // flushes every output stream: the key must reach a redirected stdout now
         }
 
         let store = try JobStore(

@@ -24,6 +24,7 @@ struct MockProviderCommand: AsyncParsableCommand {
         guard latencyMilliseconds >= 0, jitterMilliseconds >= 0 else {
             throw ValidationError("latencies must be >= 0")
         }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
     }
 
     func run() async throws {

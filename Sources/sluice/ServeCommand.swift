@@ -40,7 +40,10 @@ struct ServeCommand: AsyncParsableCommand {
             }
             try ConfigurationLoader.applyEnvironment(ProcessInfo.processInfo.environment, to: &configuration)
             if let host { configuration.listen.host = host }
-            if let port { configuration.listen.port = port }
+            if let port {
+                guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+                configuration.listen.port = port
+            }
             if let dataDirectory { configuration.dataDirectory = dataDirectory }
             if let mockLatencyMilliseconds {
                 guard mockLatencyMilliseconds >= 0 else { throw ValidationError("--mock-latency-ms must be >= 0") }
