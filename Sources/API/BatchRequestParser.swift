@@ -105,6 +105,26 @@ struct BatchRequestParser {
         return try Parsed(endpoint: collector.endpoint(), jobs: collector.jobs, metadata: nil, completionWindow: nil)
     }
 
+    /// Whether the first non-blank line is a complete JSON object that looks like a request line (it has `url` or
+    /// `body`, and no `requests`), so the body is JSONL whatever its content type says.
+    static func looksLikeJSONL(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            let range = lineStart..<lineEnd
+            if bytes[range].contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0D) }) {
+                guard let value = try? JSONScanner.scan(bytes, range: range, collectLevels: 1), value.kind == .object
+                else { return false }
+                let view = JSONView(bytes: bytes)
+                return view.member("requests", of: value) == nil
+                    && (view.member("url", of: value) != nil || view.member("body", of: value) != nil)
+            }
+            lineStart = lineEnd + 1
+        }
+        return false
+    }
+
     /// Parses a completion window given by the client; nil input means "not a string".
     static func completionWindow(_ text: String?) throws -> CompletionWindow {
         guard let text, let window = CompletionWindow(text) else {

@@ -29,15 +29,18 @@ struct BatchRoutes: Sendable {
 
     /// `POST /v1/batches` → 202 batch object, sent only after the batch and all its jobs are committed.
     ///
-    /// A JSONL body may name its window with `?completion_window=`.
+    /// A JSONL body may name its window with `?completion_window=`. A body sent with another content type
+    /// (`curl --data-binary @batch.jsonl` sends a form type) is read as JSONL when its first line is a request
+    /// line rather than an inline document.
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let caller = try context.requireCaller()
         let idempotencyKey = try IdempotencyKey.from(request)
         let query = ListQuery(request)
         let buffer = try await bodyReader.collect(request)
-        let isJSONL = Self.isJSONL(request.headers[.contentType])
+        let declaredJSONL = Self.isJSONL(request.headers[.contentType])
         let parsed = try RequestBodyReader.withBytes(buffer) { bytes in
-            isJSONL ? try parser.parseJSONL(bytes) : try parser.parseInline(bytes)
+            declaredJSONL || BatchRequestParser.looksLikeJSONL(bytes)
+                ? try parser.parseJSONL(bytes) : try parser.parseInline(bytes)
         }
         let window: CompletionWindow
         if let fromBody = parsed.completionWindow {

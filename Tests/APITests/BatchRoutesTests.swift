@@ -61,6 +61,19 @@ import Workers
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func createBatch_withJSONLBodyUnderAnotherContentType_readsItAsJSONL() async throws {
+        try await APITestServer.with { server in
+            let body = [chatLine("a"), chatLine("b")].joined(separator: "\n")
+            for contentType in ["application/json", "application/x-www-form-urlencoded"] {
+                let response = try await server.send(
+                    "POST", "/v1/batches", headers: [("content-type", contentType)], body: Data(body.utf8))
+                #expect(response.status == 202, "\(contentType)")
+                #expect((try response.json()["request_counts"] as? [String: Int])?["total"] == 2)
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func createBatch_whenALineIsInvalid_rejectsAllNamingTheLine() async throws {
         try await APITestServer.with { server in
             let bad = #"{"custom_id":"r3","method":"POST","url":"/v1/chat/completions","body":{"model":7,"messages":[]}}"#
