@@ -3,8 +3,9 @@ package import Jobs
 package import Logging
 import ServiceLifecycle
 
-/// The execution side as one `Service`: a `Lane` per configured provider, all running in one task group, plus a
-/// subscription to the store's cancellation requests that aborts running jobs at once.
+/// The execution side as one `Service`: a `Lane` per configured provider, all running in one task group, plus
+/// subscriptions to the store's cancellation requests (abort running jobs at once) and inserted-work notices
+/// (wake the idle lane at once).
 ///
 /// On graceful shutdown (SIGTERM/SIGINT through the `ServiceGroup`) every lane stops claiming, lets its running
 /// jobs finish for up to `Configuration.shutdownTimeout`, then cancels the rest and hands them back without
@@ -23,7 +24,7 @@ import ServiceLifecycle
 ///     services: [transport, maintenance, pool, httpServer],
 ///     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
 /// )
-/// // after inserting jobs: pool.wake(provider: "mock")
+/// // the store's `workInserted()` wakes lanes; `pool.wake(provider:)` does it by hand
 /// try await group.run()
 /// ```
 package final class WorkerPool: Service {
@@ -112,15 +113,19 @@ package final class WorkerPool: Service {
         }
         let lanes = Array(lanes.values)
         logger.info("worker pool started", metadata: ["lanes": "\(lanes.map(\.provider).sorted())"])
+        // Subscribed before any lane claims, so no notice published after the first claim is missed.
+        let cancellationRequests = store.cancellationRequests()
+        let insertedWork = store.workInserted()
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                group.addTask { await self.forwardCancellationRequests(to: lanes) }
+                group.addTask { await self.forwardCancellationRequests(cancellationRequests, to: lanes) }
+                group.addTask { await self.wakeLanes(on: insertedWork) }
                 await withDiscardingTaskGroup { laneGroup in
                     for lane in lanes {
                         laneGroup.addTask { await lane.run() }
                     }
                 }
-                group.cancelAll()  // ends the cancellation subscription once every lane is done
+                group.cancelAll()  // ends the store subscriptions once every lane is done
             }
         } onGracefulShutdown: {
             for lane in lanes { lane.beginShutdown() }
@@ -128,9 +133,16 @@ package final class WorkerPool: Service {
         logger.info("worker pool stopped")
     }
 
+    /// Wakes a provider's lane as soon as the store committed new runnable work for it.
+    private func wakeLanes(on insertedWork: AsyncStream<String>) async {
+        for await provider in insertedWork {
+            wake(provider: provider)
+        }
+    }
+
     /// Aborts running jobs as soon as their cancellation is requested (the heartbeat would see it later anyway).
-    private func forwardCancellationRequests(to lanes: [Lane]) async {
-        for await id in store.cancellationRequests() {
+    private func forwardCancellationRequests(_ requests: AsyncStream<JobID>, to lanes: [Lane]) async {
+        for await id in requests {
             for lane in lanes where lane.requestCancel(id) {
                 break
             }

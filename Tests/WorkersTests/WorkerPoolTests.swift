@@ -248,3 +248,29 @@ import Testing
         }
     }
 }
+
+@Suite struct WorkerPoolWakeTests {
+    @Test(.timeLimit(.minutes(1))) func run_whenTheStoreInsertsWork_wakesTheIdleLaneWithoutWaitingForThePoll()
+        async throws
+    {
+        // The idle poll is far longer than the waits below: only the store's inserted-work notice starts the job.
+        let configuration = WorkerPool.Configuration(
+            idlePollMinimum: .seconds(40),
+            idlePollMaximum: .seconds(60),
+            retryPolicy: RetryPolicy(base: .milliseconds(1), cap: .milliseconds(5))
+        )
+        try await PoolHarness.with(
+            configuration: configuration,
+            script: FakeTransport.always(.respond(FakeTransport.ok()))
+        ) { harness in
+            // Once the first job is done the lane has made a claim and is idle, waiting at least 40 s.
+            let first = try await harness.insert("first", wake: false)
+            #expect(try await harness.final(first).state == .succeeded)
+            let second = try await harness.insert("second", wake: false)
+            let job = try #require(
+                try await harness.store.waitUntilFinal(second, tenant: PoolHarness.tenant, timeout: .seconds(20))
+            )
+            #expect(job.state == .succeeded)
+        }
+    }
+}

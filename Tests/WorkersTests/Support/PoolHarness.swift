@@ -93,8 +93,8 @@ struct PoolHarness {
         #"{"model":"m","messages":[{"role":"user","content":"\#(name)"}]}"#
     }
 
-    /// Inserts a job whose body names it, and wakes the lane.
-    func insert(_ name: String, maxAttempts: Int = 3, deadline: Date? = nil) async throws -> JobID {
+    /// Inserts a job whose body names it, and (unless told not to) wakes the lane by hand.
+    func insert(_ name: String, maxAttempts: Int = 3, deadline: Date? = nil, wake: Bool = true) async throws -> JobID {
         let job = try await store.insertJob(
             NewJob(
                 customID: name,
@@ -108,7 +108,7 @@ struct PoolHarness {
             tenant: Self.tenant,
             idempotencyKey: nil
         )
-        pool.wake(provider: Self.provider)
+        if wake { pool.wake(provider: Self.provider) }
         return job.id
     }
 
