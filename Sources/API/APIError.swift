@@ -45,7 +45,11 @@ package struct APIError: Error, HTTPResponseError, CustomStringConvertible {
     package var headers: HTTPFields
 
     package init(
-        _ status: HTTPResponse.Status, _ kind: Kind, message: String, param: String? = nil, code: String? = nil,
+        _ status: HTTPResponse.Status,
+        _ kind: Kind,
+        message: String,
+        param: String? = nil,
+        code: String? = nil,
         headers: HTTPFields = [:]
     ) {
         self.status = status
@@ -96,8 +100,10 @@ extension APIError {
     /// 413 for a request body over the limit.
     package static func bodyTooLarge(limit: Int) -> APIError {
         APIError(
-            .contentTooLarge, .invalidRequest,
-            message: "Request body is larger than the limit of \(limit) bytes.", code: "request_too_large"
+            .contentTooLarge,
+            .invalidRequest,
+            message: "Request body is larger than the limit of \(limit) bytes.",
+            code: "request_too_large"
         )
     }
 

@@ -40,7 +40,8 @@ package struct APIServer: Sendable {
         let bodyReader = RequestBodyReader(maxBytes: configuration.maxBodyBytes)
         let lineParser = JobLineParser(
             router: ModelRouter(providers: configuration.providers),
-            defaultMaxAttempts: configuration.defaultMaxAttempts)
+            defaultMaxAttempts: configuration.defaultMaxAttempts
+        )
         let batchParser = BatchRequestParser(lineParser: lineParser, maxRequests: configuration.maxBatchRequests)
 
         let v1 = router.group("v1")
@@ -61,7 +62,9 @@ package struct APIServer: Sendable {
     ///   - onServerRunning: Called once the server listens, with the port it is bound to.
     /// - Returns: A `Service` to run in the app's `ServiceGroup`.
     package func makeApplication(
-        host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        host: String,
+        port: Int,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<RouterResponder<APIRequestContext>> {
         Application(
             router: buildRouter(),

@@ -4,12 +4,20 @@ import Hummingbird
 struct AdminOnlyMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         guard try context.requireCaller().isAdmin else {
             throw APIError(
-                .forbidden, .permission, message: "This route needs the admin key.", code: "admin_required")
+                .forbidden,
+                .permission,
+                message: "This route needs the admin key.",
+                code: "admin_required"
+            )
         }
         return try await next(request, context)
     }

@@ -37,7 +37,10 @@ struct AdminRoutes: Sendable {
         }
         guard Self.isValidTenantID(id) else {
             throw APIError.invalidRequest(
-                "A tenant id is 1 to 64 characters of a-z, 0-9, '_' and '-'.", param: "id", code: "invalid_tenant_id")
+                "A tenant id is 1 to 64 characters of a-z, 0-9, '_' and '-'.",
+                param: "id",
+                code: "invalid_tenant_id"
+            )
         }
         let created = try await store.createTenant(id)
         context.logger.info("tenant created", metadata: ["tenant_id": "\(id)", "created": "\(created)"])

@@ -24,14 +24,20 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let store: JobStore
     let adminKeyHash: Data
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         guard let key = Self.bearerKey(request.headers[.authorization]) else {
             throw APIError(
-                .unauthorized, .authentication,
+                .unauthorized,
+                .authentication,
                 message: "You didn't provide an API key. Send it as `Authorization: Bearer <key>`.",
-                code: "missing_api_key")
+                code: "missing_api_key"
+            )
         }
         let hash = Data(SHA256.hash(data: Data(key.utf8)))
         var context = context
@@ -40,7 +46,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         } else if let tenant = try await store.tenant(forKeyHash: hash) {
             context.caller = .init(tenant: tenant, isAdmin: false)
         } else {
-            throw APIError(.unauthorized, .authentication, message: "Incorrect API key provided.", code: "invalid_api_key")
+            throw APIError(
+                .unauthorized,
+                .authentication,
+                message: "Incorrect API key provided.",
+                code: "invalid_api_key"
+            )
         }
         context.logger[metadataKey: "tenant"] = .string(context.caller!.tenant)
         return try await next(request, context)

@@ -28,7 +28,8 @@ struct BatchRequestParser {
         } catch let failure as JSONScanner.Failure {
             throw APIError.invalidRequest(
                 "The request body is not valid JSON: \(failure.reason) at byte \(failure.offset).",
-                code: "invalid_json")
+                code: "invalid_json"
+            )
         }
         let view = JSONView(bytes: bytes)
         guard document.kind == .object else {
@@ -38,13 +39,16 @@ struct BatchRequestParser {
             throw APIError.invalidRequest(
                 "`input_file_id` is not supported yet: send the lines inline in `requests`, or POST the JSONL "
                     + "file as the body with `Content-Type: application/jsonl`.",
-                param: "input_file_id")
+                param: "input_file_id"
+            )
         }
         var expectedEndpoint: String?
         if let value = view.member("endpoint", of: document), value.kind != .null {
             guard let endpoint = view.string(value), JobLineParser.endpoints.contains(endpoint) else {
                 throw APIError.invalidRequest(
-                    "`endpoint` must be \"/v1/chat/completions\" or \"/v1/embeddings\".", param: "endpoint")
+                    "`endpoint` must be \"/v1/chat/completions\" or \"/v1/embeddings\".",
+                    param: "endpoint"
+                )
             }
             expectedEndpoint = endpoint
         }
@@ -71,7 +75,11 @@ struct BatchRequestParser {
             try collector.add(line, at: location, lineNumber: index + 1)
         }
         return try Parsed(
-            endpoint: collector.endpoint(), jobs: collector.jobs, metadata: metadata, completionWindow: completionWindow)
+            endpoint: collector.endpoint(),
+            jobs: collector.jobs,
+            metadata: metadata,
+            completionWindow: completionWindow
+        )
     }
 
     /// Parses a JSONL body.
@@ -97,7 +105,10 @@ struct BatchRequestParser {
                 value = try JSONScanner.scan(bytes, range: range, collectLevels: 2)
             } catch let failure as JSONScanner.Failure {
                 throw location.error(
-                    "invalid JSON: \(failure.reason) at column \(failure.offset + 1).", field: nil, code: "invalid_json")
+                    "invalid JSON: \(failure.reason) at column \(failure.offset + 1).",
+                    field: nil,
+                    code: "invalid_json"
+                )
             }
             let line = try lineParser.parse(value, in: view, at: location)
             try collector.add(line, at: location, lineNumber: lineNumber)
@@ -131,7 +142,8 @@ struct BatchRequestParser {
             throw APIError.invalidRequest(
                 "`completion_window` must be a positive number of minutes, hours or days, such as \"30m\", \"24h\" or "
                     + "\"7d\" (at most 30 days).",
-                param: "completion_window")
+                param: "completion_window"
+            )
         }
         return window
     }
@@ -139,7 +151,9 @@ struct BatchRequestParser {
     private func tooMany(_ count: Int?) -> APIError {
         .invalidRequest(
             "A batch may hold at most \(maxRequests) requests\(count.map { "; this one has \($0)" } ?? "").",
-            param: "requests", code: "batch_too_large")
+            param: "requests",
+            code: "batch_too_large"
+        )
     }
 
     /// Accumulates validated lines: one endpoint for all, unique `custom_id`s.
@@ -159,7 +173,10 @@ struct BatchRequestParser {
                 guard line.endpoint == expectedEndpoint else {
                     throw location.error(
                         "`url` is \(line.endpoint) but the batch's endpoint is \(expectedEndpoint); all lines of a "
-                            + "batch must use the same url.", field: "url", code: "mismatched_url")
+                            + "batch must use the same url.",
+                        field: "url",
+                        code: "mismatched_url"
+                    )
                 }
             } else {
                 expectedEndpoint = line.endpoint
@@ -168,7 +185,10 @@ struct BatchRequestParser {
                 if let first = firstLineOfCustomID[customID] {
                     throw location.error(
                         "duplicate `custom_id` (line \(first) uses the same one); custom_ids must be unique within a "
-                            + "batch.", field: "custom_id", code: "duplicate_custom_id")
+                            + "batch.",
+                        field: "custom_id",
+                        code: "duplicate_custom_id"
+                    )
                 }
                 firstLineOfCustomID[customID] = lineNumber
             }

@@ -55,12 +55,22 @@ struct BatchRoutes: Sendable {
         var jobs = parsed.jobs
         for index in jobs.indices { jobs[index].deadline = expiresAt }
         let newBatch = NewBatch(
-            endpoint: parsed.endpoint, completionWindow: window.text, metadata: parsed.metadata, expiresAt: expiresAt,
-            jobs: jobs)
+            endpoint: parsed.endpoint,
+            completionWindow: window.text,
+            metadata: parsed.metadata,
+            expiresAt: expiresAt,
+            jobs: jobs
+        )
         let batch = try await store.insertBatch(
-            newBatch, tenant: caller.tenant, idempotencyKey: idempotencyKey, now: now)
+            newBatch,
+            tenant: caller.tenant,
+            idempotencyKey: idempotencyKey,
+            now: now
+        )
         context.logger.info(
-            "batch accepted", metadata: ["batch_id": "\(batch.id)", "requests": "\(batch.counts.total)"])
+            "batch accepted",
+            metadata: ["batch_id": "\(batch.id)", "requests": "\(batch.counts.total)"]
+        )
         return .json(Self.render(batch), status: .accepted)
     }
 
@@ -81,9 +91,12 @@ struct BatchRoutes: Sendable {
         var batches = try await store.batches(tenant: caller.tenant, after: after, limit: limit + 1)
         let hasMore = batches.count > limit
         if hasMore { batches.removeLast(batches.count - limit) }
-        let writer = WireFormat.list(batches, id: { $0.id.description }, hasMore: hasMore) { batch, w in
-            WireFormat.batch(batch, into: &w)
-        }
+        let writer = WireFormat.list(
+            batches,
+            hasMore: hasMore,
+            id: { $0.id.description },
+            item: { batch, w in WireFormat.batch(batch, into: &w) }
+        )
         return .json(writer)
     }
 
@@ -97,8 +110,10 @@ struct BatchRoutes: Sendable {
         }
         if current.status.isFinal {
             throw APIError.invalidRequest(
-                "Cannot cancel batch \(id): it is already \(current.status.rawValue).", param: "id",
-                code: "batch_not_cancellable")
+                "Cannot cancel batch \(id): it is already \(current.status.rawValue).",
+                param: "id",
+                code: "batch_not_cancellable"
+            )
         }
         guard let batch = try await store.cancelBatch(id, tenant: caller.tenant) else {
             throw Self.notFound(id.description)

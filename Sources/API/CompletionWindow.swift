@@ -11,7 +11,8 @@ package struct CompletionWindow: Sendable, Equatable {
     package init?(_ text: String) {
         guard let unit = text.last, text.count >= 2, text.count <= 8 else { return nil }
         let digits = text.dropLast()
-        guard digits.first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }), let count = Int(digits), count > 0 else {
+        guard digits.first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }), let count = Int(digits), count > 0
+        else {
             return nil
         }
         let multiplier: Int

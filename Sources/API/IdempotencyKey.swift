@@ -9,7 +9,9 @@ enum IdempotencyKey {
         guard let value = request.headers[headerName] else { return nil }
         guard (1...255).contains(value.utf8.count), value.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
             throw APIError.invalidRequest(
-                "`Idempotency-Key` must be 1 to 255 printable ASCII characters.", param: "Idempotency-Key")
+                "`Idempotency-Key` must be 1 to 255 printable ASCII characters.",
+                param: "Idempotency-Key"
+            )
         }
         return value
     }

@@ -36,7 +36,11 @@ struct JSONScanner {
     ///   - bytes: The whole buffer; ranges in the result index into it.
     ///   - range: The part of `bytes` holding the document.
     ///   - collectLevels: How many levels of containers record their members or elements (0: none).
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>? = nil, collectLevels: Int) throws
+    static func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        range: Range<Int>? = nil,
+        collectLevels: Int
+    ) throws
         -> JSONValue
     {
         var scanner = JSONScanner(bytes: bytes, range: range ?? 0..<bytes.count)
@@ -86,7 +90,11 @@ struct JSONScanner {
         }
     }
 
-    private mutating func parseObject(depth: Int, collect: Bool, collectLevels: Int) throws
+    private mutating func parseObject(
+        depth: Int,
+        collect: Bool,
+        collectLevels: Int
+    ) throws
         -> [JSONValue.Member]
     {
         position += 1  // {
@@ -194,12 +202,20 @@ struct JSONScanner {
         var upperBound: UInt8 = 0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; lowerBound = 0xA0
+        case 0xE0:
+            length = 3
+            lowerBound = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; upperBound = 0x9F
-        case 0xF0: length = 4; lowerBound = 0x90
+        case 0xED:
+            length = 3
+            upperBound = 0x9F
+        case 0xF0:
+            length = 4
+            lowerBound = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; upperBound = 0x8F
+        case 0xF4:
+            length = 4
+            upperBound = 0x8F
         default: throw failure("invalid UTF-8")
         }
         guard position + length <= end else { throw failure("invalid UTF-8") }

@@ -68,7 +68,9 @@ struct JobLineParser {
             }
             guard !string.isEmpty, string.utf8.count <= Self.maxCustomIDBytes else {
                 throw location.error(
-                    "`custom_id` must be 1 to \(Self.maxCustomIDBytes) bytes long.", field: "custom_id")
+                    "`custom_id` must be 1 to \(Self.maxCustomIDBytes) bytes long.",
+                    field: "custom_id"
+                )
             }
             customID = string
         }
@@ -84,8 +86,10 @@ struct JobLineParser {
         }
         guard let url = view.string(urlValue), Self.endpoints.contains(url) else {
             throw location.error(
-                "`url` must be \"/v1/chat/completions\" or \"/v1/embeddings\".", field: "url",
-                code: "unsupported_url")
+                "`url` must be \"/v1/chat/completions\" or \"/v1/embeddings\".",
+                field: "url",
+                code: "unsupported_url"
+            )
         }
 
         guard let body = present(view.member("body", of: line)) else {
@@ -103,14 +107,18 @@ struct JobLineParser {
         guard let route = router.route(requestedModel) else {
             throw location.error(
                 "The model `\(Self.printable(requestedModel))` is not served by any configured provider.",
-                field: "body.model", code: "model_not_found")
+                field: "body.model",
+                code: "model_not_found"
+            )
         }
         if url == "/v1/chat/completions" {
             guard let messages = present(view.member("messages", of: body)), messages.kind == .array,
                 !isEmptyContainer(messages, in: view)
             else {
-                throw location.error("`body.messages` must be a non-empty array for chat completions.",
-                    field: "body.messages")
+                throw location.error(
+                    "`body.messages` must be a non-empty array for chat completions.",
+                    field: "body.messages"
+                )
             }
         } else {
             guard present(view.member("input", of: body)) != nil else {
@@ -123,7 +131,9 @@ struct JobLineParser {
             guard let number = view.int(value), Self.priorityRange.contains(number) else {
                 throw location.error(
                     "`priority` must be an integer from \(Self.priorityRange.lowerBound) to "
-                        + "\(Self.priorityRange.upperBound).", field: "priority")
+                        + "\(Self.priorityRange.upperBound).",
+                    field: "priority"
+                )
             }
             priority = number
         }
@@ -133,7 +143,9 @@ struct JobLineParser {
             guard let number = view.int(value), Self.maxAttemptsRange.contains(number) else {
                 throw location.error(
                     "`max_attempts` must be an integer from \(Self.maxAttemptsRange.lowerBound) to "
-                        + "\(Self.maxAttemptsRange.upperBound).", field: "max_attempts")
+                        + "\(Self.maxAttemptsRange.upperBound).",
+                    field: "max_attempts"
+                )
             }
             maxAttempts = number
         }
@@ -159,8 +171,16 @@ struct JobLineParser {
         }
 
         let job = NewJob(
-            customID: customID, provider: route.provider, model: route.model, endpoint: url, body: bodyBytes,
-            priority: priority, metadata: metadata, maxAttempts: maxAttempts, deadline: nil)
+            customID: customID,
+            provider: route.provider,
+            model: route.model,
+            endpoint: url,
+            body: bodyBytes,
+            priority: priority,
+            metadata: metadata,
+            maxAttempts: maxAttempts,
+            deadline: nil
+        )
         return Line(job: job, endpoint: url)
     }
 

@@ -31,7 +31,8 @@ struct JobRoutes: Sendable {
             } catch let failure as JSONScanner.Failure {
                 throw APIError.invalidRequest(
                     "The request body is not valid JSON: \(failure.reason) at byte \(failure.offset).",
-                    code: "invalid_json")
+                    code: "invalid_json"
+                )
             }
             let view = JSONView(bytes: bytes)
             var job = try lineParser.parse(value, in: view, at: .single).job
@@ -70,18 +71,28 @@ struct JobRoutes: Sendable {
             guard let parsed = JobState(rawValue: text) else {
                 throw APIError.invalidRequest(
                     "`status` must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", ")).",
-                    param: "status")
+                    param: "status"
+                )
             }
             state = parsed
         }
         let batch = try query.id("batch_id") { BatchID($0) }
         let after = try query.id("after") { JobID($0) }
-        var jobs = try await store.jobs(tenant: caller.tenant, state: state, batch: batch, after: after, limit: limit + 1)
+        var jobs = try await store.jobs(
+            tenant: caller.tenant,
+            state: state,
+            batch: batch,
+            after: after,
+            limit: limit + 1
+        )
         let hasMore = jobs.count > limit
         if hasMore { jobs.removeLast(jobs.count - limit) }
-        let writer = WireFormat.list(jobs, id: { $0.id.description }, hasMore: hasMore) { job, w in
-            WireFormat.job(job, into: &w)
-        }
+        let writer = WireFormat.list(
+            jobs,
+            hasMore: hasMore,
+            id: { $0.id.description },
+            item: { job, w in WireFormat.job(job, into: &w) }
+        )
         return .json(writer)
     }
 
@@ -93,10 +104,14 @@ struct JobRoutes: Sendable {
         guard let current = try await store.job(id, tenant: caller.tenant) else { throw Self.notFound(id.description) }
         if current.state.isFinal {
             throw APIError.invalidRequest(
-                "Cannot cancel job \(id): it is already \(current.state.rawValue).", param: "id",
-                code: "job_not_cancellable")
+                "Cannot cancel job \(id): it is already \(current.state.rawValue).",
+                param: "id",
+                code: "job_not_cancellable"
+            )
         }
-        guard let job = try await store.cancelJob(id, tenant: caller.tenant) else { throw Self.notFound(id.description) }
+        guard let job = try await store.cancelJob(id, tenant: caller.tenant) else {
+            throw Self.notFound(id.description)
+        }
         return .json(Self.render(job))
     }
 

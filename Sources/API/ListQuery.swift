@@ -25,7 +25,8 @@ struct ListQuery {
         guard let limit = Int(text), Self.limitRange.contains(limit) else {
             throw APIError.invalidRequest(
                 "`limit` must be an integer from \(Self.limitRange.lowerBound) to \(Self.limitRange.upperBound).",
-                param: "limit")
+                param: "limit"
+            )
         }
         return limit
     }

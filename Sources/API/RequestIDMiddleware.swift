@@ -18,7 +18,11 @@ struct RequestIDMiddleware: RouterMiddleware {
 
     static let headerName = HTTPField.Name("x-request-id")!
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         var context = context
@@ -42,18 +46,31 @@ struct RequestIDMiddleware: RouterMiddleware {
             apiError = error
         case let error as HTTPError where error.status == .notFound:
             apiError = APIError(
-                .notFound, .notFound, message: "Unknown request URL: \(request.method) \(request.uri.path).",
-                code: "unknown_url")
+                .notFound,
+                .notFound,
+                message: "Unknown request URL: \(request.method) \(request.uri.path).",
+                code: "unknown_url"
+            )
         case let error as HTTPError:
             apiError = APIError(
-                error.status, kind(for: error.status), message: error.body ?? error.status.reasonPhrase)
+                error.status,
+                kind(for: error.status),
+                message: error.body ?? error.status.reasonPhrase
+            )
         case is NIOTooManyBytesError:
             apiError = APIError(
-                .contentTooLarge, .invalidRequest, message: "Request body is too large.", code: "request_too_large")
+                .contentTooLarge,
+                .invalidRequest,
+                message: "Request body is too large.",
+                code: "request_too_large"
+            )
         default:
             context.logger.error("request failed", metadata: ["error": "\(error)"])
             apiError = APIError(
-                .internalServerError, .server, message: "The server had an error processing the request.")
+                .internalServerError,
+                .server,
+                message: "The server had an error processing the request."
+            )
         }
         if apiError.status.code >= 500 {
             context.logger.error("answered with a server error", metadata: ["error": "\(apiError)"])

@@ -125,14 +125,26 @@ enum WireFormat {
             o.key("error")
             switch job.state {
             case .cancelled where job.response == nil:
-                failure(code: "batch_cancelled", message: job.error?.message ?? "The batch was cancelled before this request ran.", into: &o)
+                failure(
+                    code: "batch_cancelled",
+                    message: job.error?.message ?? "The batch was cancelled before this request ran.",
+                    into: &o
+                )
             case .expired where job.response == nil:
-                failure(code: "batch_expired", message: job.error?.message ?? "The request did not run before the batch expired.", into: &o)
+                failure(
+                    code: "batch_expired",
+                    message: job.error?.message ?? "The request did not run before the batch expired.",
+                    into: &o
+                )
             default:
                 if let error = job.error {
                     failure(code: error.code, message: error.message, into: &o)
                 } else if job.state != .succeeded && job.response == nil {
-                    failure(code: job.state.rawValue, message: "The request ended \(job.state.rawValue) without an answer.", into: &o)
+                    failure(
+                        code: job.state.rawValue,
+                        message: "The request ended \(job.state.rawValue) without an answer.",
+                        into: &o
+                    )
                 } else {
                     o.null()
                 }
@@ -144,7 +156,10 @@ enum WireFormat {
 
     /// OpenAI's list shape; `has_more` is always present (the SDK pages until it is false).
     static func list<Item>(
-        _ items: [Item], id: (Item) -> String, hasMore: Bool, item: (Item, inout JSONWriter) -> Void
+        _ items: [Item],
+        hasMore: Bool,
+        id: (Item) -> String,
+        item: (Item, inout JSONWriter) -> Void
     ) -> JSONWriter {
         var w = JSONWriter(capacity: 256 + items.count * 512)
         w.object { o in

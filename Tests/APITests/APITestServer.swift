@@ -13,9 +13,17 @@ let testAdminKey = "sk-admin-test-key"
 /// Providers of the test servers: `mock` serves chat and embeddings, `other` shares `shared-model` with it.
 let testProviders = [
     ProviderConfiguration(
-        name: "mock", kind: .openai, baseURL: "http://127.0.0.1:1/v1", models: ["mock-chat", "mock-embed", "shared-model"]),
+        name: "mock",
+        kind: .openai,
+        baseURL: "http://127.0.0.1:1/v1",
+        models: ["mock-chat", "mock-embed", "shared-model"]
+    ),
     ProviderConfiguration(
-        name: "other", kind: .openai, baseURL: "http://127.0.0.1:2/v1", models: ["shared-model", "other-chat"]),
+        name: "other",
+        kind: .openai,
+        baseURL: "http://127.0.0.1:2/v1",
+        models: ["shared-model", "other-chat"]
+    ),
 ]
 
 /// A live API server on 127.0.0.1 (port 0) over a real store on a temporary file, with a libcurl client.
@@ -37,11 +45,15 @@ struct APITestServer {
         logger.logLevel = .warning
         let store = try JobStore(
             configuration: .init(path: directory.appendingPathComponent("sluice.sqlite").path, synchronous: .normal),
-            logger: logger)
+            logger: logger
+        )
         defer { store.close() }
         let configuration = APIConfiguration(
-            adminKeyHash: Data(SHA256.hash(data: Data(testAdminKey.utf8))), providers: testProviders,
-            maxBodyBytes: maxBodyBytes, resultsPageSize: resultsPageSize)
+            adminKeyHash: Data(SHA256.hash(data: Data(testAdminKey.utf8))),
+            providers: testProviders,
+            maxBodyBytes: maxBodyBytes,
+            resultsPageSize: resultsPageSize
+        )
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = APIServer(store: store, configuration: configuration, logger: logger)
             .makeApplication(host: "127.0.0.1", port: 0) { port in portContinuation.yield(port) }
@@ -69,24 +81,41 @@ struct APITestServer {
 
     /// Sends a request; `key` nil sends no authorization.
     func send(
-        _ method: String, _ path: String, key: String? = testAdminKey, headers: [(name: String, value: String)] = [],
+        _ method: String,
+        _ path: String,
+        key: String? = testAdminKey,
+        headers: [(name: String, value: String)] = [],
         body: Data? = nil
     ) async throws -> Workers.HTTPResponse {
         var fields = headers
         if let key { fields.append(("authorization", "Bearer \(key)")) }
         return try await transport.send(
             Workers.HTTPRequest(
-                method: method, url: "http://127.0.0.1:\(port)\(path)", headers: fields, body: body,
-                timeout: .seconds(30), connectTimeout: .seconds(5)))
+                method: method,
+                url: "http://127.0.0.1:\(port)\(path)",
+                headers: fields,
+                body: body,
+                timeout: .seconds(30),
+                connectTimeout: .seconds(5)
+            )
+        )
     }
 
     /// Sends a JSON body (`content-type: application/json`).
     func send(
-        _ method: String, _ path: String, key: String? = testAdminKey, json: String,
+        _ method: String,
+        _ path: String,
+        key: String? = testAdminKey,
+        json: String,
         headers: [(name: String, value: String)] = []
     ) async throws -> Workers.HTTPResponse {
         try await send(
-            method, path, key: key, headers: [("content-type", "application/json")] + headers, body: Data(json.utf8))
+            method,
+            path,
+            key: key,
+            headers: [("content-type", "application/json")] + headers,
+            body: Data(json.utf8)
+        )
     }
 
     /// Creates a tenant and a key for it through the admin API; returns the key.
@@ -120,5 +149,6 @@ extension Workers.HTTPResponse {
 /// A chat line for batches and jobs.
 func chatLine(_ customID: String?, model: String = "mock-chat", extra: String = "") -> String {
     let id = customID.map { #""custom_id":"\#($0)","# } ?? ""
-    return #"{\#(id)"method":"POST","url":"/v1/chat/completions","body":{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}\#(extra)}"#
+    return
+        #"{\#(id)"method":"POST","url":"/v1/chat/completions","body":{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}\#(extra)}"#
 }

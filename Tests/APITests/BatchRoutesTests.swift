@@ -14,7 +14,9 @@ import Workers
     func createInlineBatch_returns202InOpenAIShape() async throws {
         try await APITestServer.with { server in
             let body = Self.inline(
-                (1...3).map { chatLine("r\($0)") }, extra: #","metadata":{"run":"nightly"},"completion_window":"1h""#)
+                (1...3).map { chatLine("r\($0)") },
+                extra: #","metadata":{"run":"nightly"},"completion_window":"1h""#
+            )
             let response = try await server.send("POST", "/v1/batches", json: body)
             #expect(response.status == 202)
             let batch = try response.json()
@@ -29,9 +31,10 @@ import Workers
             #expect(expires - created == 3_600)
             #expect((batch["request_counts"] as? [String: Int]) == ["total": 3, "completed": 0, "failed": 0])
             #expect((batch["metadata"] as? [String: String]) == ["run": "nightly"])
-            for key in ["in_progress_at", "completed_at", "failed_at", "expired_at", "cancelling_at", "cancelled_at",
-                "finalizing_at", "output_file_id", "error_file_id", "errors", "usage"]
-            {
+            for key in [
+                "in_progress_at", "completed_at", "failed_at", "expired_at", "cancelling_at", "cancelled_at",
+                "finalizing_at", "output_file_id", "error_file_id", "errors", "usage",
+            ] {
                 #expect(batch.keys.contains(key), "\(key)")
             }
 
@@ -46,12 +49,17 @@ import Workers
     @Test(.timeLimit(.minutes(1)))
     func createJSONLBatch_ignoresBlankLinesAndUsesQueryWindow() async throws {
         try await APITestServer.with { server in
-            let embed = #"{"custom_id":"e1","method":"POST","url":"/v1/embeddings","body":{"model":"mock-embed","input":"a"}}"#
-            let embed2 = #"{"custom_id":"e2","method":"POST","url":"/v1/embeddings","body":{"model":"mock-embed","input":["b","c"]}}"#
+            let embed =
+                #"{"custom_id":"e1","method":"POST","url":"/v1/embeddings","body":{"model":"mock-embed","input":"a"}}"#
+            let embed2 =
+                #"{"custom_id":"e2","method":"POST","url":"/v1/embeddings","body":{"model":"mock-embed","input":["b","c"]}}"#
             let body = "\(embed)\r\n\n   \n\(embed2)\n"
             let response = try await server.send(
-                "POST", "/v1/batches?completion_window=30m", headers: [("content-type", "application/x-ndjson")],
-                body: Data(body.utf8))
+                "POST",
+                "/v1/batches?completion_window=30m",
+                headers: [("content-type", "application/x-ndjson")],
+                body: Data(body.utf8)
+            )
             #expect(response.status == 202)
             let batch = try response.json()
             #expect(batch["endpoint"] as? String == "/v1/embeddings")
@@ -66,7 +74,11 @@ import Workers
             let body = [chatLine("a"), chatLine("b")].joined(separator: "\n")
             for contentType in ["application/json", "application/x-www-form-urlencoded"] {
                 let response = try await server.send(
-                    "POST", "/v1/batches", headers: [("content-type", contentType)], body: Data(body.utf8))
+                    "POST",
+                    "/v1/batches",
+                    headers: [("content-type", contentType)],
+                    body: Data(body.utf8)
+                )
                 #expect(response.status == 202, "\(contentType)")
                 #expect((try response.json()["request_counts"] as? [String: Int])?["total"] == 2)
             }
@@ -76,9 +88,13 @@ import Workers
     @Test(.timeLimit(.minutes(1)))
     func createBatch_whenALineIsInvalid_rejectsAllNamingTheLine() async throws {
         try await APITestServer.with { server in
-            let bad = #"{"custom_id":"r3","method":"POST","url":"/v1/chat/completions","body":{"model":7,"messages":[]}}"#
+            let bad =
+                #"{"custom_id":"r3","method":"POST","url":"/v1/chat/completions","body":{"model":7,"messages":[]}}"#
             let inline = try await server.send(
-                "POST", "/v1/batches", json: Self.inline([chatLine("r1"), chatLine("r2"), bad, chatLine("r4")]))
+                "POST",
+                "/v1/batches",
+                json: Self.inline([chatLine("r1"), chatLine("r2"), bad, chatLine("r4")])
+            )
             #expect(inline.status == 400)
             let error = try inline.errorObject()
             #expect(error["param"] as? String == "requests[2].body.model")
@@ -88,10 +104,17 @@ import Workers
             let jobs = try await server.store.jobs(tenant: "default", state: nil, batch: nil, after: nil, limit: 10)
             #expect(jobs.isEmpty)
 
-            let jsonl = [chatLine("a"), chatLine("b"), "", #"{"custom_id":"d","method":"GET","url":"/v1/chat/completions","body":{}}"#]
-                .joined(separator: "\n")
+            let jsonl = [
+                chatLine("a"), chatLine("b"), "",
+                #"{"custom_id":"d","method":"GET","url":"/v1/chat/completions","body":{}}"#,
+            ]
+            .joined(separator: "\n")
             let response = try await server.send(
-                "POST", "/v1/batches", headers: [("content-type", "application/jsonl")], body: Data(jsonl.utf8))
+                "POST",
+                "/v1/batches",
+                headers: [("content-type", "application/jsonl")],
+                body: Data(jsonl.utf8)
+            )
             #expect(response.status == 400)
             let jsonlError = try response.errorObject()
             #expect(jsonlError["param"] as? String == "line 4")
@@ -100,7 +123,11 @@ import Workers
 
             let broken = "\(chatLine("a"))\n{\"custom_id\": \"b\", oops}\n"
             let brokenResponse = try await server.send(
-                "POST", "/v1/batches", headers: [("content-type", "application/jsonl")], body: Data(broken.utf8))
+                "POST",
+                "/v1/batches",
+                headers: [("content-type", "application/jsonl")],
+                body: Data(broken.utf8)
+            )
             #expect(brokenResponse.status == 400)
             #expect((try brokenResponse.errorObject()["message"] as? String)?.hasPrefix("Line 2: invalid JSON") == true)
         }
@@ -110,7 +137,10 @@ import Workers
     func createBatch_withDuplicateCustomIDs_rejectsNamingBothLines() async throws {
         try await APITestServer.with { server in
             let response = try await server.send(
-                "POST", "/v1/batches", json: Self.inline([chatLine("a"), chatLine("b"), chatLine("a")]))
+                "POST",
+                "/v1/batches",
+                json: Self.inline([chatLine("a"), chatLine("b"), chatLine("a")])
+            )
             #expect(response.status == 400)
             let error = try response.errorObject()
             #expect(error["code"] as? String == "duplicate_custom_id")
@@ -122,14 +152,18 @@ import Workers
     @Test(.timeLimit(.minutes(1)))
     func createBatch_withMixedURLsEmptyOrBadWindow_is400() async throws {
         try await APITestServer.with { server in
-            let embed = #"{"custom_id":"e","method":"POST","url":"/v1/embeddings","body":{"model":"mock-embed","input":"x"}}"#
+            let embed =
+                #"{"custom_id":"e","method":"POST","url":"/v1/embeddings","body":{"model":"mock-embed","input":"x"}}"#
             let mixed = try await server.send("POST", "/v1/batches", json: Self.inline([chatLine("a"), embed]))
             #expect(mixed.status == 400)
             #expect(try mixed.errorObject()["param"] as? String == "requests[1].url")
             let empty = try await server.send("POST", "/v1/batches", json: Self.inline([]))
             #expect(empty.status == 400)
             let window = try await server.send(
-                "POST", "/v1/batches", json: Self.inline([chatLine("a")], extra: #","completion_window":"2w""#))
+                "POST",
+                "/v1/batches",
+                json: Self.inline([chatLine("a")], extra: #","completion_window":"2w""#)
+            )
             #expect(window.status == 400)
             #expect(try window.errorObject()["param"] as? String == "completion_window")
             let notJSON = try await server.send("POST", "/v1/batches", json: "{nope")
@@ -198,7 +232,10 @@ import Workers
     func results_streamOpenAIOutputLinesForFinalJobs() async throws {
         try await APITestServer.with(resultsPageSize: 2) { server in
             let created = try await server.send(
-                "POST", "/v1/batches", json: Self.inline((1...4).map { chatLine("r\($0)") }))
+                "POST",
+                "/v1/batches",
+                json: Self.inline((1...4).map { chatLine("r\($0)") })
+            )
             let batchID = try #require(try created.json()["id"] as? String)
 
             let claimed = try await server.store.claim(provider: "mock", limit: 3, leaseDuration: .seconds(60))
@@ -209,15 +246,25 @@ import Workers
                 try await server.store.complete(
                     #require(byCustomID["r1"]),
                     response: JobResponse(
-                        statusCode: 200, requestID: "req_up1", body: Data(answer.utf8),
-                        usage: TokenUsage(promptTokens: 10, completionTokens: 4))))
+                        statusCode: 200,
+                        requestID: "req_up1",
+                        body: Data(answer.utf8),
+                        usage: TokenUsage(promptTokens: 10, completionTokens: 4)
+                    )
+                )
+            )
             #expect(
                 try await server.store.fail(
                     #require(byCustomID["r2"]),
                     response: JobResponse(
-                        statusCode: 400, requestID: "req_up2", body: Data(#"{"error":{"message":"bad"}}"#.utf8),
-                        usage: nil),
-                    failure: JobFailure(code: "upstream_error", message: "The provider answered 400.")))
+                        statusCode: 400,
+                        requestID: "req_up2",
+                        body: Data(#"{"error":{"message":"bad"}}"#.utf8),
+                        usage: nil
+                    ),
+                    failure: JobFailure(code: "upstream_error", message: "The provider answered 400.")
+                )
+            )
 
             let cancel = try await server.send("POST", "/v1/batches/\(batchID)/cancel")
             #expect(cancel.status == 200)

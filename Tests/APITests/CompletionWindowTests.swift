@@ -8,7 +8,9 @@ import Testing
         #expect(CompletionWindow(text)?.seconds == seconds)
     }
 
-    @Test(arguments: ["", "h", "0h", "24", "24H", "1w", "-1h", "+1h", "01h", "31d", "1.5h", " 1h", "99999999999999999999d"])
+    @Test(arguments: [
+        "", "h", "0h", "24", "24H", "1w", "-1h", "+1h", "01h", "31d", "1.5h", " 1h", "99999999999999999999d",
+    ])
     func init_rejectsAnythingElse(_ text: String) {
         #expect(CompletionWindow(text) == nil)
     }

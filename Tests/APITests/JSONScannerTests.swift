@@ -39,7 +39,8 @@ import Testing
     }
 
     @Test func scan_recordsRangesAndDecodesStrings() throws {
-        let text = #"{"body":{"model":"m\u00e9","n":[1,2]},"priority":-3,"p2":1.5,"b\u006fdy2":true,"body":{"model":"last"}}"#
+        let text =
+            #"{"body":{"model":"m\u00e9","n":[1,2]},"priority":-3,"p2":1.5,"b\u006fdy2":true,"body":{"model":"last"}}"#
         let bytes = Array(text.utf8)
         try bytes.withUnsafeBufferPointer { buffer in
             let value = try JSONScanner.scan(buffer, collectLevels: 2)

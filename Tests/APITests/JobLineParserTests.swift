@@ -7,7 +7,8 @@ import Testing
 @Suite struct JobLineParserTests {
     let parser = BatchRequestParser(
         lineParser: JobLineParser(router: ModelRouter(providers: testProviders), defaultMaxAttempts: 5),
-        maxRequests: 50_000)
+        maxRequests: 50_000
+    )
 
     func parseJSONL(_ text: String) throws -> BatchRequestParser.Parsed {
         let bytes = Array(text.utf8)
@@ -33,10 +34,13 @@ import Testing
 
     @Test func parse_withProviderPrefix_splicesOnlyTheModel() throws {
         let parsed = try parseJSONL(
-            #"{"url":"/v1/chat/completions","body":{"temperature":0.70, "model" : "other/shared-model","messages":[1]}}"#)
+            #"{"url":"/v1/chat/completions","body":{"temperature":0.70, "model" : "other/shared-model","messages":[1]}}"#
+        )
         let job = try #require(parsed.jobs.first)
-        #expect(String(decoding: job.body, as: UTF8.self)
-            == #"{"temperature":0.70, "model" : "shared-model","messages":[1]}"#)
+        #expect(
+            String(decoding: job.body, as: UTF8.self)
+                == #"{"temperature":0.70, "model" : "shared-model","messages":[1]}"#
+        )
         #expect(job.provider == "other" && job.model == "shared-model")
     }
 
@@ -75,6 +79,8 @@ import Testing
         let elapsed = try clock.measure { parsed = try parseJSONL(text) }
         #expect(parsed?.jobs.count == 50_000)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("JobLineParser: 50,000 lines (\(text.utf8.count) bytes) in \(seconds) s = \(Int(50_000 / seconds)) lines/s")
+        print(
+            "JobLineParser: 50,000 lines (\(text.utf8.count) bytes) in \(seconds) s = \(Int(50_000 / seconds)) lines/s"
+        )
     }
 }

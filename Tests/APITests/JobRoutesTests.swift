@@ -10,8 +10,10 @@ import Workers
     func createJob_returns202JobObject() async throws {
         try await APITestServer.with { server in
             let response = try await server.send(
-                "POST", "/v1/jobs",
-                json: chatLine("doc-1", extra: #","priority":7,"metadata":{"team":"ml"},"max_attempts":2"#))
+                "POST",
+                "/v1/jobs",
+                json: chatLine("doc-1", extra: #","priority":7,"metadata":{"team":"ml"},"max_attempts":2"#)
+            )
             #expect(response.status == 202)
             let job = try response.json()
             #expect((job["id"] as? String)?.hasPrefix("job_") == true)
@@ -76,8 +78,12 @@ import Workers
             let completed = try await server.store.complete(
                 lease,
                 response: JobResponse(
-                    statusCode: 200, requestID: "up_1", body: Data(#"{"answer":42}"#.utf8),
-                    usage: TokenUsage(promptTokens: 3, completionTokens: 2)))
+                    statusCode: 200,
+                    requestID: "up_1",
+                    body: Data(#"{"answer":42}"#.utf8),
+                    usage: TokenUsage(promptTokens: 3, completionTokens: 2)
+                )
+            )
             #expect(completed)
 
             let response = try await polled
@@ -116,7 +122,11 @@ import Workers
             let id = try #require(try created.json()["id"] as? String)
             // What the OpenAI SDK sends: content-type JSON and no body.
             let cancelled = try await server.send(
-                "POST", "/v1/jobs/\(id)/cancel", headers: [("content-type", "application/json")], body: Data())
+                "POST",
+                "/v1/jobs/\(id)/cancel",
+                headers: [("content-type", "application/json")],
+                body: Data()
+            )
             #expect(cancelled.status == 200)
             #expect(try cancelled.json()["status"] as? String == "cancelled")
             let again = try await server.send("POST", "/v1/jobs/\(id)/cancel")

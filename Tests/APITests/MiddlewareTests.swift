@@ -50,7 +50,11 @@ import Workers
         try await APITestServer.with(maxBodyBytes: 4_096) { server in
             let lines = (0..<200).map { chatLine("line-\($0)") }.joined(separator: "\n")
             let response = try await server.send(
-                "POST", "/v1/batches", headers: [("content-type", "application/jsonl")], body: Data(lines.utf8))
+                "POST",
+                "/v1/batches",
+                headers: [("content-type", "application/jsonl")],
+                body: Data(lines.utf8)
+            )
             #expect(response.status == 413)
             let error = try response.errorObject()
             #expect(error["type"] as? String == "invalid_request_error")

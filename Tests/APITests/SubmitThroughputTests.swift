@@ -19,13 +19,19 @@ import Workers
             var response: Workers.HTTPResponse?
             let elapsed = try await clock.measure {
                 response = try await server.send(
-                    "POST", "/v1/batches", headers: [("content-type", "application/jsonl")], body: body)
+                    "POST",
+                    "/v1/batches",
+                    headers: [("content-type", "application/jsonl")],
+                    body: body
+                )
             }
             #expect(response?.status == 202)
             let counts = try response?.json()["request_counts"] as? [String: Int]
             #expect(counts?["total"] == 50_000)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            print("POST /v1/batches: 50,000 lines (\(body.count) bytes) in \(seconds) s = \(Int(50_000 / seconds)) lines/s")
+            print(
+                "POST /v1/batches: 50,000 lines (\(body.count) bytes) in \(seconds) s = \(Int(50_000 / seconds)) lines/s"
+            )
         }
     }
 }
