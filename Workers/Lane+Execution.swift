@@ -39,24 +39,125 @@ extension Lane {
             return
         }
 
+        let admissionRequest = AdmissionRequest(
+            job: job,
+            estimate: TokenEstimate(job: job, defaultMaxTokens: configuration.defaultMaxTokens)
+        )
+        switch await admit(admissionRequest, cancel: cancel) {
+        case .cancelRequested:
+            await acknowledgeCancel(job, logger: logger)
+            return
+        case .interrupted:
+            await handBack([job], reason: "interrupted while waiting for admission")
+            return
+        case .decided(.deferred(let until, let reason)):
+            logger.debug("admission deferred the job", metadata: ["code": "\(reason.code)"])
+            await record(Settlement.deferral(job: job, until: until, reason: reason, now: Date()), job: job, logger: logger)
+            return
+        case .decided(.rejected(let failure)):
+            await record(.fail(nil, failure), job: job, logger: logger)
+            return
+        case .decided(.answered(let response)):
+            logger.debug("admission answered the job without a call")
+            await record(.complete(response), job: job, logger: logger)
+            return
+        case .decided(.admitted):
+            markAdmitted(job.id)
+        }
+
         logger.trace("calling provider")
         switch await send(request, cancel: cancel) {
         case .cancelRequested:
+            await settleAdmission(admissionRequest, outcome: .aborted)
             await acknowledgeCancel(job, logger: logger)
         case .interrupted:
+            await settleAdmission(admissionRequest, outcome: .aborted)
             await handBack([job], reason: "interrupted")
         case .transportFailed(let error):
+            await settleAdmission(admissionRequest, outcome: .failed(error))
             logger[metadataKey: "transport_error"] = "\(error.code)"
             await judge(FailureClassifier.classify(error), response: nil, job: job, logger: logger)
         case .answered(let response):
             let answer = adapter.parse(response)
             logger[metadataKey: "status"] = "\(response.status)"
             let verdict = FailureClassifier.classify(answer, now: Date())
-            if case .rateLimited(_, let retryAfter?) = verdict {
-                pause(for: retryAfter, logger: logger)
-            }
+            await settleAdmission(admissionRequest, outcome: .answered(answer, verdict))
             await judge(verdict, response: answer.response, job: job, logger: logger)
         }
+    }
+
+    // MARK: Admission
+
+    /// How waiting for admission ended.
+    private enum AdmissionResult: Sendable {
+        case decided(AdmissionDecision)
+        /// The job's cancellation was requested while it waited.
+        case cancelRequested
+        /// The job's task was cancelled (shutdown) while it waited.
+        case interrupted
+    }
+
+    /// Runs the admission steps, racing them against the job's cancellation event. When the cancellation wins
+    /// although the steps had just admitted, they are settled as not sent.
+    private func admit(_ request: AdmissionRequest, cancel: AsyncEvent) async -> AdmissionResult {
+        await withTaskGroup(of: AdmissionResult?.self) { group in
+            group.addTask {
+                do {
+                    return .decided(try await self.runAdmissionSteps(request))
+                } catch {
+                    return cancel.isSet ? .cancelRequested : .interrupted
+                }
+            }
+            group.addTask {
+                await cancel.wait()
+                return cancel.isSet ? .cancelRequested : nil
+            }
+            var chosen: AdmissionResult?
+            while let next = await group.next() {
+                guard let next else { continue }
+                guard chosen == nil else {
+                    if case .decided(.admitted) = next { await settleAdmission(request, outcome: .notSent) }
+                    continue
+                }
+                chosen = next
+                group.cancelAll()
+            }
+            return chosen ?? .interrupted
+        }
+    }
+
+    /// The steps in order; a step that declines ends the walk, and the steps before it are settled as not sent.
+    private func runAdmissionSteps(_ request: AdmissionRequest) async throws -> AdmissionDecision {
+        for (index, step) in admission.enumerated() {
+            let decision: AdmissionDecision
+            do {
+                decision = try await step.admit(request)
+            } catch {
+                await settle(admission[..<index], request: request, outcome: .notSent)
+                throw error
+            }
+            if case .admitted = decision { continue }
+            await settle(admission[..<index], request: request, outcome: .notSent)
+            return decision
+        }
+        return .admitted
+    }
+
+    /// Settles every admission step after the attempt, last step first.
+    func settleAdmission(_ request: AdmissionRequest, outcome: UpstreamOutcome) async {
+        await settle(admission[...], request: request, outcome: outcome)
+    }
+
+    /// Settles `steps` in reverse order. Runs in an unstructured task awaited on the spot, so a cancelled job task
+    /// (shutdown) still gives back what it reserved (the same shield as `shielded`).
+    private func settle(_ steps: ArraySlice<any JobAdmission>, request: AdmissionRequest, outcome: UpstreamOutcome)
+        async
+    {
+        guard !steps.isEmpty else { return }
+        let steps = Array(steps.reversed())
+        await Task {
+            for step in steps { await step.settle(request, outcome: outcome) }
+        }.value
     }
 
     /// Sends the request, racing it against the job's cancellation event. Cancelling the losing child task aborts

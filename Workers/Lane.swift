@@ -6,7 +6,13 @@ import Synchronization
 /// One provider's lane: claims that provider's runnable jobs, at most `limits.maxConcurrency` at a time, and runs
 /// each through the adapter and the transport, then records the outcome under the job's lease.
 ///
-/// The loop claims only as many jobs as it has free slots. When the last claim found less than it had room for,
+/// Every attempt passes the lane's admission steps before its call (`JobAdmission`): the pool's extra steps
+/// (`WorkerPool.Configuration.admission`: tenant quotas, the cache), then the lane's `ProviderRateLimiter`
+/// (requests and tokens per minute, learned limits, the pause after a 429). Every step that admitted is settled
+/// after the call.
+///
+/// The loop claims only as many jobs as it has free slots and as the rate limiter allows right now (so jobs do
+/// not pile up inside the lane waiting for rate capacity). When the last claim found less than it had room for,
 /// it waits for `wake()` or an idle poll interval that doubles from `idlePollMinimum` to `idlePollMaximum` while
 /// claims come back empty. One batched heartbeat every `heartbeatInterval` renews the leases of the running jobs
 /// and learns which of them were asked to cancel.
@@ -34,6 +40,10 @@ package final class Lane: Sendable {
     package let capacity: Int
 
     let adapter: any ProviderAdapter
+    /// The provider's rate limits; also the last of `admission`.
+    package let rateLimiter: ProviderRateLimiter
+    /// The admission steps, in order: the pool's extra steps, then `rateLimiter`.
+    let admission: [any JobAdmission]
     let store: JobStore
     let transport: any HTTPTransport
     let configuration: WorkerPool.Configuration
@@ -41,7 +51,7 @@ package final class Lane: Sendable {
     let jobLogger: Logger
 
     /// Set by `wake()` (new work), by shutdown, and by nothing else: ends an idle wait early.
-    private let wakeup = AsyncEvent(.autoReset)
+    private let wakeup: AsyncEvent
     /// Set whenever a job leaves the lane: ends the wait of a full lane or of the shutdown drain.
     private let slotFreed = AsyncEvent(.autoReset)
     private let state = Mutex(State())
@@ -49,12 +59,12 @@ package final class Lane: Sendable {
     private struct State {
         var running: [JobID: RunningJob] = [:]
         var isStopping = false
-        /// The lane claims nothing before this instant (a provider's `Retry-After` on a 429).
-        var pausedUntil: ContinuousClock.Instant?
     }
 
     private struct RunningJob {
         var lease: JobLease
+        /// Whether every admission step admitted it (until then it waits for capacity inside the lane).
+        var admitted = false
         /// Set when the job's cancellation was requested (heartbeat or the store's stream).
         var cancel: AsyncEvent
     }
@@ -78,6 +88,22 @@ package final class Lane: Sendable {
         self.provider = provider.name
         self.capacity = provider.limits.maxConcurrency
         self.adapter = adapter
+        let wakeup = AsyncEvent(.autoReset)
+        self.wakeup = wakeup
+        let rateLimiter = ProviderRateLimiter(
+            settings: LaneRateLimits.Settings(
+                rpm: provider.limits.rpm,
+                tpm: provider.limits.tpm,
+                maxConcurrency: provider.limits.maxConcurrency,
+                headroom: configuration.rateLimitHeadroom,
+                initialWindow: configuration.unknownLimitsInitialConcurrency
+            ),
+            maxWait: configuration.maxAdmissionWait,
+            logger: logger,
+            onCapacity: { wakeup.set() }
+        )
+        self.rateLimiter = rateLimiter
+        self.admission = configuration.admission(provider) + [rateLimiter]
         self.store = store
         self.transport = transport
         self.configuration = configuration
@@ -112,6 +138,14 @@ package final class Lane: Sendable {
     /// How many jobs the lane runs right now.
     package var runningCount: Int { state.withLock { $0.running.count } }
 
+    /// How many running jobs are still waiting to be admitted.
+    var waitingCount: Int { state.withLock { $0.running.values.count { !$0.admitted } } }
+
+    /// The job passed every admission step and goes to the provider.
+    func markAdmitted(_ id: JobID) {
+        state.withLock { $0.running[id]?.admitted = true }
+    }
+
     /// Whether `beginShutdown()` was called.
     var isStopping: Bool { state.withLock { $0.isStopping } }
 
@@ -119,19 +153,6 @@ package final class Lane: Sendable {
     func finished(_ id: JobID) {
         state.withLock { _ = $0.running.removeValue(forKey: id) }
         slotFreed.set()
-    }
-
-    /// The provider rate limited us and asked to wait: the lane claims nothing until then.
-    func pause(for duration: Duration, logger: Logger) {
-        let until = ContinuousClock.now + duration
-        state.withLock { state in
-            if let current = state.pausedUntil, current >= until { return }
-            state.pausedUntil = until
-        }
-        logger.notice(
-            "provider rate limited the lane; pausing claims",
-            metadata: ["pause_ms": "\(duration.nanoseconds / 1_000_000)"]
-        )
     }
 
     /// Runs the lane until `beginShutdown()` (then drains) or until the task is cancelled (then hands back at once).
@@ -157,16 +178,20 @@ package final class Lane: Sendable {
                 await slotFreed.wait()
                 continue
             }
-            if let pausedUntil = state.withLock({ $0.pausedUntil }), pausedUntil > .now {
-                await wakeup.wait(timeout: ContinuousClock.now.duration(to: pausedUntil))
+            let allowance = rateLimiter.claimAllowance(freeSlots: free, waiting: waitingCount)
+            if allowance.count <= 0 {
+                // Paused after a 429, out of rate capacity, or the adaptive window is full: look again when
+                // capacity returns (a settlement wakes us) or, at the latest, when the buckets have refilled.
+                await wakeup.wait(timeout: allowance.retryAfter ?? configuration.idlePollMaximum)
                 continue
             }
+            let limit = allowance.count
 
             let claimed: [ClaimedJob]
             do {
                 claimed = try await store.claim(
                     provider: provider,
-                    limit: free,
+                    limit: limit,
                     leaseDuration: configuration.leaseDuration,
                     now: Date()
                 )
@@ -183,7 +208,7 @@ package final class Lane: Sendable {
             }
             start(claimed, group: &group)
 
-            if claimed.count >= free {
+            if claimed.count >= limit {
                 idleWait = configuration.idlePollMinimum
                 continue  // full: the next turn waits for a free slot
             }

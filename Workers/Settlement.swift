@@ -59,6 +59,12 @@ package enum Settlement: Sendable, Equatable {
         }
     }
 
+    /// What to record when an admission step deferred the job to `until` (a quota window, a long rate-limit
+    /// pause): back to the queue without burning an attempt, or failed now when `until` is past its deadline.
+    package static func deferral(job: ClaimedJob, until: Date, reason: JobFailure, now: Date) -> Settlement {
+        retry(job: job, response: nil, failure: reason, at: max(until, now), countsAttempt: false)
+    }
+
     private static func retry(
         job: ClaimedJob,
         response: JobResponse?,

@@ -1,3 +1,5 @@
+package import Jobs
+
 extension WorkerPool {
     /// Tunables of the worker pool. Every value has a documented default suited to LLM calls.
     package struct Configuration: Sendable {
@@ -13,6 +15,14 @@ extension WorkerPool {
         package static let defaultRequestTimeout: Duration = .seconds(600)
         /// Default limit on establishing a connection to the provider: 10 s.
         package static let defaultConnectTimeout: Duration = .seconds(10)
+        /// Default output tokens reserved for a call that names no `max_tokens`/`max_completion_tokens`: 1,024.
+        package static let defaultDefaultMaxTokens = 1024
+        /// Default headroom kept in every rate-limit bucket: 100 ms of refill (see `TokenBucket`).
+        package static let defaultRateLimitHeadroom: Duration = LaneRateLimits.Settings.defaultHeadroom
+        /// Default calls in flight on a lane whose limits are unknown, until headers or successes say more: 4.
+        package static let defaultUnknownLimitsInitialConcurrency = LaneRateLimits.Settings.defaultInitialWindow
+        /// Default longest wait for rate capacity inside a lane before the job is handed back instead: 30 s.
+        package static let defaultMaxAdmissionWait: Duration = ProviderRateLimiter.defaultMaxWait
 
         /// How long a claim holds a job before maintenance may rescue it (default 60 s).
         package var leaseDuration: Duration
@@ -32,6 +42,21 @@ extension WorkerPool {
         package var requestTimeout: Duration
         /// Limit on connecting to the provider (default 10 s).
         package var connectTimeout: Duration
+        /// Output tokens reserved against `tpm` (and quotas) for a call that names no `max_tokens` (default 1,024).
+        /// Settled to the real usage after the call.
+        package var defaultMaxTokens: Int
+        /// Refill time kept unused in every rate-limit bucket so running at the limit absorbs the jitter between
+        /// admitting a call and the provider counting it (default 100 ms).
+        package var rateLimitHeadroom: Duration
+        /// Calls in flight on a lane with no `rpm`/`tpm` configured, until the provider's headers state its limits
+        /// or successes widen the window (default 4; see `LaneRateLimits`).
+        package var unknownLimitsInitialConcurrency: Int
+        /// Longest a claimed job waits for rate capacity inside the lane; a longer wait hands it back to run later
+        /// without burning an attempt (default 30 s).
+        package var maxAdmissionWait: Duration
+        /// Extra admission steps each lane runs before its rate limiter (tenant quotas, the cache), built once per
+        /// provider. Default: none.
+        package var admission: @Sendable (ProviderConfiguration) -> [any JobAdmission]
 
         /// - Parameters: see the properties; `heartbeatInterval` defaults to `leaseDuration / 3`.
         package init(
@@ -42,7 +67,12 @@ extension WorkerPool {
             shutdownTimeout: Duration = Configuration.defaultShutdownTimeout,
             retryPolicy: RetryPolicy = .default,
             requestTimeout: Duration = Configuration.defaultRequestTimeout,
-            connectTimeout: Duration = Configuration.defaultConnectTimeout
+            connectTimeout: Duration = Configuration.defaultConnectTimeout,
+            defaultMaxTokens: Int = Configuration.defaultDefaultMaxTokens,
+            rateLimitHeadroom: Duration = Configuration.defaultRateLimitHeadroom,
+            unknownLimitsInitialConcurrency: Int = Configuration.defaultUnknownLimitsInitialConcurrency,
+            maxAdmissionWait: Duration = Configuration.defaultMaxAdmissionWait,
+            admission: @escaping @Sendable (ProviderConfiguration) -> [any JobAdmission] = { _ in [] }
         ) {
             let heartbeatInterval = heartbeatInterval ?? leaseDuration / 3
             precondition(leaseDuration > .zero, "leaseDuration must be positive")
@@ -56,6 +86,10 @@ extension WorkerPool {
             )
             precondition(shutdownTimeout >= .zero, "shutdownTimeout must not be negative")
             precondition(requestTimeout > .zero && connectTimeout > .zero, "timeouts must be positive")
+            precondition(defaultMaxTokens >= 0, "defaultMaxTokens must not be negative")
+            precondition(rateLimitHeadroom >= .zero, "rateLimitHeadroom must not be negative")
+            precondition(unknownLimitsInitialConcurrency > 0, "unknownLimitsInitialConcurrency must be positive")
+            precondition(maxAdmissionWait >= .zero, "maxAdmissionWait must not be negative")
             self.leaseDuration = leaseDuration
             self.heartbeatInterval = heartbeatInterval
             self.idlePollMinimum = idlePollMinimum
@@ -64,6 +98,11 @@ extension WorkerPool {
             self.retryPolicy = retryPolicy
             self.requestTimeout = requestTimeout
             self.connectTimeout = connectTimeout
+            self.defaultMaxTokens = defaultMaxTokens
+            self.rateLimitHeadroom = rateLimitHeadroom
+            self.unknownLimitsInitialConcurrency = unknownLimitsInitialConcurrency
+            self.maxAdmissionWait = maxAdmissionWait
+            self.admission = admission
         }
     }
 }
