@@ -21,6 +21,8 @@ package struct Batch: Sendable {
     package var counts: Counts
     /// Sums of the token usage of the batch's answered jobs.
     package var usage: TokenUsage
+    /// What the batch's billed answers cost, over every attempt of every job (see the cost ledger).
+    package var cost: CostSummary
 
     /// How many of the batch's jobs are in each outcome; kept in the same transaction as each job transition.
     package struct Counts: Sendable, Equatable {

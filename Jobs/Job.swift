@@ -27,6 +27,8 @@ package struct Job: Sendable {
     package var response: JobResponse?
     /// Why the job failed, was cancelled or expired, when it did not end with a 2xx.
     package var error: JobFailure?
+    /// What the job's billed answers cost, over all its attempts (see the cost ledger).
+    package var cost: CostSummary
 }
 
 /// An upstream HTTP answer kept with the job: status, the provider's request id, and the body bytes.

@@ -27,23 +27,26 @@ package final class JobStore: Sendable {
         package var maxWritesPerCommit: Int
         /// How long a connection waits for a lock held by another process before failing (default 5 s).
         package var busyTimeout: Duration
+        /// The prices billed answers are charged at in the cost ledger (default: ``PriceTable/builtin``).
+        package var prices: PriceTable
 
         package init(
             path: String, synchronous: Synchronous = .full, readers: Int = 2, maxWritesPerCommit: Int = 512,
-            busyTimeout: Duration = .seconds(5)
+            busyTimeout: Duration = .seconds(5), prices: PriceTable = .builtin
         ) {
             self.path = path
             self.synchronous = synchronous
             self.readers = readers
             self.maxWritesPerCommit = maxWritesPerCommit
             self.busyTimeout = busyTimeout
+            self.prices = prices
         }
     }
 
     package let configuration: Configuration
     private let logger: Logger
-    private let writer: GroupCommitWriter
-    private let readers: ReaderPool
+    let writer: GroupCommitWriter
+    let readers: ReaderPool
     private let waiters = FinalJobWaiters()
     private let cancellations = Broadcaster<JobID>()
     private let insertions = Broadcaster<String>()
@@ -256,23 +259,30 @@ package final class JobStore: Sendable {
         }
     }
 
-    /// running → succeeded, storing the answer.
-    package func complete(_ lease: JobLease, response: JobResponse, now: Date = Date()) async throws -> Bool {
+    /// running → succeeded, storing the answer and, in the same transaction, its cost-ledger row (priced with
+    /// ``Configuration/prices`` as `billing` says) and the cost sums of the job and its batch.
+    package func complete(_ lease: JobLease, response: JobResponse, billing: Billing = .standard, now: Date = Date())
+        async throws -> Bool
+    {
         let now = now.unixMilliseconds
+        let charge = StoreWrites.Charge(prices: configuration.prices, billing: billing)
         let result = try await writer.write { db in
-            try StoreWrites(db: db).complete(lease, response: response, now: now)
+            try StoreWrites(db: db).complete(lease, response: response, charge: charge, now: now)
         }
         publish(result.effects)
         return result.value
     }
 
-    /// running → failed, storing the provider's answer (if any) and the reason.
-    package func fail(_ lease: JobLease, response: JobResponse?, failure: JobFailure, now: Date = Date())
-        async throws -> Bool
-    {
+    /// running → failed, storing the provider's answer (if any) and the reason. An answer that reported usage is
+    /// billed in the cost ledger in the same transaction.
+    package func fail(
+        _ lease: JobLease, response: JobResponse?, failure: JobFailure, billing: Billing = .standard,
+        now: Date = Date()
+    ) async throws -> Bool {
         let now = now.unixMilliseconds
+        let charge = StoreWrites.Charge(prices: configuration.prices, billing: billing)
         let result = try await writer.write { db in
-            try StoreWrites(db: db).fail(lease, response: response, failure: failure, now: now)
+            try StoreWrites(db: db).fail(lease, response: response, failure: failure, charge: charge, now: now)
         }
         publish(result.effects)
         return result.value
@@ -283,13 +293,21 @@ package final class JobStore: Sendable {
     ///
     /// Two cases end the job instead: a job whose cancellation was requested ends `cancelled` (or `expired` when
     /// its deadline caused the request), and a counted retry with no attempt left ends `failed` with `failure`.
-    package func retry(_ lease: JobLease, at runAt: Date, failure: JobFailure?, countsAttempt: Bool, now: Date = Date())
-        async throws -> Bool
-    {
+    ///
+    /// `response` is the provider's answer to the attempt, when there was one: if it reported usage (the provider
+    /// billed it), it gets its cost-ledger row in the same transaction, whatever the job's next state.
+    package func retry(
+        _ lease: JobLease, at runAt: Date, failure: JobFailure?, countsAttempt: Bool, response: JobResponse? = nil,
+        billing: Billing = .standard, now: Date = Date()
+    ) async throws -> Bool {
         let now = now.unixMilliseconds
         let runAt = runAt.unixMilliseconds
+        let charge = StoreWrites.Charge(prices: configuration.prices, billing: billing)
         let result = try await writer.write { db in
-            try StoreWrites(db: db).retry(lease, runAt: runAt, failure: failure, countsAttempt: countsAttempt, now: now)
+            try StoreWrites(db: db).retry(
+                lease, runAt: runAt, failure: failure, countsAttempt: countsAttempt, response: response,
+                charge: charge, now: now
+            )
         }
         publish(result.effects)
         return result.value

@@ -102,7 +102,45 @@ enum Schema {
             WHERE batch_id IS NOT NULL AND custom_id IS NOT NULL;
         CREATE UNIQUE INDEX jobs_idempotency ON jobs(tenant, idempotency_key)
             WHERE idempotency_key IS NOT NULL;
+        """,
+        // 2: the cost ledger (one row per billed upstream answer or cache hit) and cost sums on jobs and batches.
+        // Money is integer micro-dollars. `cost_micros` NULL means the price was unknown (never 0 for unknown).
+        // No foreign keys to jobs or batches: the ledger is the money record and outlives pruned jobs.
         """
+        CREATE TABLE ledger (
+            id INTEGER PRIMARY KEY,
+            tenant TEXT NOT NULL,
+            batch_id INTEGER,
+            job_id INTEGER NOT NULL,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            attempt INTEGER NOT NULL CHECK (attempt >= 0),
+            status_code INTEGER,
+            prompt_tokens INTEGER NOT NULL CHECK (prompt_tokens >= 0),
+            cached_tokens INTEGER NOT NULL CHECK (cached_tokens >= 0),
+            completion_tokens INTEGER NOT NULL CHECK (completion_tokens >= 0),
+            usage_reported INTEGER NOT NULL CHECK (usage_reported IN (0, 1)),
+            tier TEXT NOT NULL CHECK (tier IN ('standard','batch')),
+            cost_micros INTEGER CHECK (cost_micros >= 0),
+            price_version TEXT NOT NULL,
+            cache_hit INTEGER NOT NULL CHECK (cache_hit IN (0, 1)),
+            saved_micros INTEGER CHECK (saved_micros >= 0),
+            created_at INTEGER NOT NULL,
+            CHECK (cache_hit = 1 OR saved_micros = 0),
+            CHECK (cache_hit = 0 OR cost_micros = 0),
+            CHECK (usage_reported = 1 OR cost_micros IS NULL OR cache_hit = 1)
+        ) STRICT;
+        CREATE INDEX ledger_tenant_time ON ledger(tenant, created_at);
+        CREATE INDEX ledger_time ON ledger(created_at);
+        CREATE INDEX ledger_job ON ledger(job_id);
+
+        ALTER TABLE jobs ADD COLUMN cost_micros INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE jobs ADD COLUMN unknown_cost_requests INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE jobs ADD COLUMN saved_micros INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE batches ADD COLUMN cost_micros INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE batches ADD COLUMN unknown_cost_requests INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE batches ADD COLUMN saved_micros INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 
     /// The schema version this build writes.

@@ -42,21 +42,30 @@ extension StoreWrites {
         return cancelRequested
     }
 
-    func complete(_ lease: JobLease, response: JobResponse, now: Int64) throws -> Effected<Bool> {
-        try finish(lease, as: .succeeded, response: response, failure: nil, now: now)
+    /// running → succeeded; the answer is billed in the ledger with `charge`.
+    func complete(_ lease: JobLease, response: JobResponse, charge: Charge, now: Int64) throws -> Effected<Bool> {
+        try finish(lease, as: .succeeded, response: response, failure: nil, charge: charge, now: now)
     }
 
-    func fail(_ lease: JobLease, response: JobResponse?, failure: JobFailure, now: Int64) throws -> Effected<Bool> {
-        try finish(lease, as: .failed, response: response, failure: failure, now: now)
+    /// running → failed; a provider answer that is billed (one that reported usage) gets its ledger row.
+    func fail(_ lease: JobLease, response: JobResponse?, failure: JobFailure, charge: Charge, now: Int64) throws
+        -> Effected<Bool>
+    {
+        try finish(lease, as: .failed, response: response, failure: failure, charge: charge, now: now)
     }
 
     /// running → queued at `runAt`; the attempt is given back unless `countsAttempt`.
     /// A job whose cancellation was requested ends `cancelled` (or `expired`) instead, and a counted retry with
     /// no attempt left ends `failed`: a queued job always has an attempt to run.
-    func retry(_ lease: JobLease, runAt: Int64, failure: JobFailure?, countsAttempt: Bool, now: Int64) throws
-        -> Effected<Bool>
-    {
+    /// The provider's answer, when it is billed (it reported usage), gets its ledger row whatever the outcome.
+    func retry(
+        _ lease: JobLease, runAt: Int64, failure: JobFailure?, countsAttempt: Bool, response: JobResponse?,
+        charge: Charge, now: Int64
+    ) throws -> Effected<Bool> {
         guard let job = try running(lease) else { return Effected(value: false, effects: TransitionEffects()) }
+        if let response, Self.isBilled(response, billing: charge.billing), let billed = try billedJob(job.id) {
+            try bill(billed, response: response, charge: charge, now: now)
+        }
         if job.cancelRequested != 0 {
             return try finishCancelled(job, now: now)
         }
@@ -140,11 +149,14 @@ extension StoreWrites {
 
     static let deadlinePassed = JobFailure(code: "batch_expired", message: "The job did not finish before its deadline.")
 
-    /// running → a final state, if the lease still matches; counts it in its batch.
+    /// running → a final state, if the lease still matches; counts it in its batch, and bills the answer in the
+    /// cost ledger when a `charge` is given (the worker's complete and fail paths).
     private func finish(
-        _ lease: JobLease, as state: JobState, response: JobResponse?, failure: JobFailure?, now: Int64
+        _ lease: JobLease, as state: JobState, response: JobResponse?, failure: JobFailure?, charge: Charge? = nil,
+        now: Int64
     ) throws -> Effected<Bool> {
         var matched = false
+        var billed: BilledJob?
         var ledger = BatchLedger()
         try db.withStatement(Self.finishSQL) { statement in
             try statement.bind(state.rawValue, at: 1)
@@ -162,9 +174,13 @@ extension StoreWrites {
             while try statement.step() {
                 matched = true
                 ledger.record(batch: statement.optionalInt64(at: 0), state: state, usage: response?.usage)
+                billed = Self.billedJob(statement, from: 1)
             }
         }
         guard matched else { return Effected(value: false, effects: TransitionEffects()) }
+        if let charge, let response, let billed {
+            try bill(billed, response: response, charge: charge, now: now)
+        }
         try ledger.apply(on: db, now: now)
         return Effected(value: true, effects: TransitionEffects(finalized: [lease.jobID]))
     }
@@ -234,7 +250,7 @@ extension StoreWrites {
             prompt_tokens = ?6, completion_tokens = ?7, cached_tokens = ?8,
             error_code = ?9, error_message = ?10
         WHERE id = ?11 AND state = 'running' AND lease_token = ?12
-        RETURNING batch_id
+        RETURNING batch_id, \(billedJobColumns)
         """
 
     private static let requeueSQL = """

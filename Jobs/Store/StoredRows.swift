@@ -7,7 +7,8 @@ enum StoredRows {
     static let jobColumns = """
         id, tenant, batch_id, custom_id, provider, model, endpoint, body, priority, metadata, state, attempt, \
         max_attempts, run_at, deadline, cancel_requested, created_at, started_at, finished_at, response_status, \
-        response_request_id, response_body, prompt_tokens, completion_tokens, cached_tokens, error_code, error_message
+        response_request_id, response_body, prompt_tokens, completion_tokens, cached_tokens, error_code, error_message, \
+        cost_micros, unknown_cost_requests, saved_micros
         """
 
     static let claimedColumns = """
@@ -18,7 +19,8 @@ enum StoredRows {
     static let batchColumns = """
         id, tenant, endpoint, completion_window, status, metadata, created_at, expires_at, in_progress_at, \
         finalizing_at, completed_at, failed_at, expired_at, cancelling_at, cancelled_at, total, succeeded, failed, \
-        cancelled, expired, prompt_tokens, completion_tokens, cached_tokens
+        cancelled, expired, prompt_tokens, completion_tokens, cached_tokens, cost_micros, unknown_cost_requests, \
+        saved_micros
         """
 
     /// Decodes a row selected with ``jobColumns``.
@@ -61,7 +63,8 @@ enum StoredRows {
             startedAt: date(row, 17),
             finishedAt: date(row, 18),
             response: response,
-            error: failure
+            error: failure,
+            cost: cost(row, from: 27)
         )
     }
 
@@ -110,7 +113,16 @@ enum StoredRows {
             ),
             usage: TokenUsage(
                 promptTokens: row.int(at: 20), completionTokens: row.int(at: 21), cachedTokens: row.int(at: 22)
-            )
+            ),
+            cost: cost(row, from: 23)
+        )
+    }
+
+    /// Decodes `cost_micros, unknown_cost_requests, saved_micros` starting at column `first`.
+    private static func cost(_ row: SQLiteStatement, from first: Int32) -> CostSummary {
+        CostSummary(
+            knownCostMicros: row.int64(at: first), unknownCostRequests: row.int(at: first + 1),
+            savedMicros: row.int64(at: first + 2)
         )
     }
 

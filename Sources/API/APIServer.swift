@@ -15,7 +15,8 @@ import NIOCore
 /// Routes (all under `/v1` need `Authorization: Bearer <key>`):
 /// `GET /healthz`; `POST /v1/jobs`, `GET /v1/jobs`, `GET /v1/jobs/{id}[?wait=]`, `POST /v1/jobs/{id}/cancel`;
 /// `POST /v1/batches`, `GET /v1/batches`, `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`,
-/// `GET /v1/batches/{id}/results`; admin key only: `POST /v1/admin/tenants`, `POST /v1/admin/tenants/{id}/keys`.
+/// `GET /v1/batches/{id}/results`; `GET /v1/usage`;
+/// admin key only: `POST /v1/admin/tenants`, `POST /v1/admin/tenants/{id}/keys`.
 package struct APIServer: Sendable {
     package let store: JobStore
     package let configuration: APIConfiguration
@@ -50,6 +51,7 @@ package struct APIServer: Sendable {
             .register(on: v1)
         BatchRoutes(store: store, configuration: configuration, parser: batchParser, bodyReader: bodyReader)
             .register(on: v1)
+        UsageRoutes(store: store).register(on: v1)
         AdminRoutes(store: store, bodyReader: bodyReader)
             .register(on: v1.group("admin").add(middleware: AdminOnlyMiddleware()))
         return router

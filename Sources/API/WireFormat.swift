@@ -9,9 +9,12 @@ import Jobs
 ///  "provider":"mock","url":"/v1/chat/completions","priority":0,"metadata":null,"attempts":0,"max_attempts":5,
 ///  "created_at":1700000000,"started_at":null,"finished_at":null,"expires_at":null,
 ///  "response":{"status_code":200,"request_id":"…","body":{…}}|null,"error":{"code","message"}|null,
-///  "usage":{"prompt_tokens","completion_tokens","total_tokens"}|null}
+///  "usage":{"prompt_tokens","completion_tokens","total_tokens"}|null,
+///  "cost_micros":19|null,"cost_usd":"0.000019"|null,"known_cost_micros":19,"unknown_cost_requests":0,
+///  "saved_micros":0}
 /// ```
-/// Batch object: OpenAI's (`object: "batch"`). Result line: OpenAI's batch output line.
+/// Batch object: OpenAI's (`object: "batch"`), plus the same cost fields (see `WireFormat+Cost.swift`).
+/// Result line: OpenAI's batch output line.
 enum WireFormat {
     // MARK: Jobs
 
@@ -56,6 +59,7 @@ enum WireFormat {
             } else {
                 o.null()
             }
+            costFields(job.cost, into: &o)
         }
     }
 
@@ -109,6 +113,7 @@ enum WireFormat {
                 o.null()
             }
             o.field("results_url", "/v1/batches/\(batch.id)/results")
+            costFields(batch.cost, into: &o)
         }
     }
 

@@ -14,6 +14,9 @@ import Yams
 ///     api_key_env: LOCAL_API_KEY
 ///     models: [mock-chat, mock-embed]
 ///     limits: {rpm: 6000, tpm: 1000000, max_concurrency: 256}
+/// prices:                      # US dollars per 1M tokens; replaces the built-in entry of that name
+///   gpt-4o-mini: {input: 0.15, cached_input: 0.075, output: 0.60, batch_input: 0.075, batch_output: 0.30}
+///   local/llama-3.1-8b: {input: 0, output: 0}   # provider/model wins over model
 /// ```
 package enum ConfigurationLoader {
     /// Parses a configuration file's text. The in-process mock provider is on only when the file enables it.
@@ -53,8 +56,10 @@ package enum ConfigurationLoader {
                 }
             case "queue":
                 configuration.queue = try queue(value)
+            case "prices":
+                configuration.prices = try prices(value)
             default:
-                throw top.unknown(key, value, allowed: ["listen", "data_dir", "providers", "mock", "queue"])
+                throw top.unknown(key, value, allowed: ["listen", "data_dir", "providers", "mock", "queue", "prices"])
             }
         }
         return configuration
@@ -192,7 +197,48 @@ package enum ConfigurationLoader {
         return queue
     }
 
+    /// `prices:` — model name (or `provider/model`) → rates in US dollars per 1M tokens, read from the YAML text
+    /// as decimals (never through a floating-point value) and converted exactly to micro-dollars.
+    private static func prices(_ node: Node) throws -> [String: ModelPrice] {
+        let fields = try Fields(node, context: "prices")
+        var prices: [String: ModelPrice] = [:]
+        for (name, value) in fields.entries {
+            guard !name.isEmpty, !name.hasPrefix("/"), !name.hasSuffix("/") else {
+                throw ConfigurationError(
+                    line: fields.keyLines[name] ?? value.mark?.line, "a price needs a model name or provider/model")
+            }
+            let rates = try Fields(value, context: "prices.\(name)")
+            var found: [String: Int64] = [:]
+            let allowed = ["input", "cached_input", "output", "batch_input", "batch_output"]
+            for (key, rate) in rates.entries {
+                guard allowed.contains(key) else { throw rates.unknown(key, rate, allowed: allowed) }
+                found[key] = try dollars(rate, "prices.\(name).\(key)")
+            }
+            let line = fields.keyLines[name] ?? value.mark?.line
+            guard let input = found["input"], let output = found["output"] else {
+                throw ConfigurationError(line: line, "the price of '\(name)' needs 'input' and 'output'")
+            }
+            guard (found["batch_input"] == nil) == (found["batch_output"] == nil) else {
+                throw ConfigurationError(line: line, "the price of '\(name)' needs both 'batch_input' and 'batch_output'")
+            }
+            prices[name] = ModelPrice(
+                input: input, cachedInput: found["cached_input"], output: output, batchInput: found["batch_input"],
+                batchOutput: found["batch_output"])
+        }
+        return prices
+    }
+
     // MARK: Scalars
+
+    /// A non-negative amount of US dollars with at most six decimals, as micro-dollars (exact).
+    private static func dollars(_ node: Node, _ name: String) throws -> Int64 {
+        guard case .scalar(let scalar) = node, let micros = MicroDollars.parse(dollars: scalar.string) else {
+            throw ConfigurationError(
+                line: node.mark?.line,
+                "'\(name)' must be a US dollar amount per 1M tokens like 0.15 (at most 6 decimals, not negative)")
+        }
+        return micros
+    }
 
     private static func string(_ node: Node, _ name: String) throws -> String {
         guard case .scalar(let scalar) = node else {

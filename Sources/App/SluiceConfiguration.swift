@@ -59,17 +59,25 @@ package struct SluiceConfiguration: Sendable, Equatable {
     package var providers: [ProviderConfiguration]
     package var mock: Mock
     package var queue: Queue
+    /// Prices from the configuration's `prices:` section (micro-dollars per 1M tokens), by model name or
+    /// `provider/model`; each replaces the built-in entry of that name (see ``priceTable``).
+    package var prices: [String: ModelPrice]
 
     package init(
         listen: Listen = Listen(), dataDirectory: String = SluiceConfiguration.defaultDataDirectory,
-        providers: [ProviderConfiguration] = [], mock: Mock = Mock(enabled: true), queue: Queue = Queue()
+        providers: [ProviderConfiguration] = [], mock: Mock = Mock(enabled: true), queue: Queue = Queue(),
+        prices: [String: ModelPrice] = [:]
     ) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.providers = providers
         self.mock = mock
         self.queue = queue
+        self.prices = prices
     }
+
+    /// The price table the ledger uses: the built-in table with the configuration's prices on top.
+    package var priceTable: PriceTable { PriceTable.builtin.overriding(prices) }
 
     /// The embedded default: 127.0.0.1:8080, `./sluice-data`, and the in-process mock provider.
     package static var embeddedDefault: SluiceConfiguration { SluiceConfiguration() }

@@ -91,9 +91,12 @@ package final class SluiceServer: Sendable {
         let store = try JobStore(
             configuration: .init(
                 path: (configuration.dataDirectory as NSString).appendingPathComponent(Self.databaseFileName),
-                synchronous: configuration.queue.synchronous),
+                synchronous: configuration.queue.synchronous, prices: configuration.priceTable),
             logger: logger)
         defer { store.close() }
+        logger.info(
+            "prices loaded",
+            metadata: ["version": "\(store.configuration.prices.version)", "as_of": "\(store.configuration.prices.asOf)"])
 
         guard configuration.mock.enabled else {
             try await runMain(store: store, adminKey: adminKey, providers: configuration.providers)
