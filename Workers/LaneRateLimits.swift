@@ -181,7 +181,7 @@ package struct LaneRateLimits: Sendable {
 
     /// How many more jobs the lane should claim now, for calls estimated at `tokensPerCall` each, given
     /// `waiting` claimed jobs not admitted yet; and, when none, how long until one more could be (nil: until a
-    /// call settles). The lane still admits each job through `admit`; this only keeps jobs from piling up
+    /// call settles, or the waiting jobs are admitted). The lane still admits each job through `admit`; this only keeps jobs from piling up
     /// inside the lane (holding leases, and deciding fairness later than the claim).
     package func claimAllowance(
         tokensPerCall: Int,
@@ -224,7 +224,8 @@ package struct LaneRateLimits: Sendable {
             result = (min(result.count, laneAllowance.count), max(result.retryAfter, laneAllowance.retryAfter))
         }
         if result.count > 0 { return (result.count, nil) }
-        return (0, max(result.retryAfter, .milliseconds(1)))
+        // Zero means the jobs already waiting will use what is there: look again when a call settles.
+        return (0, result.retryAfter > .zero ? result.retryAfter : nil)
     }
 
     // MARK: Settlement

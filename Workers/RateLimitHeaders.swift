@@ -130,7 +130,7 @@ package struct RateLimitHeaders: Sendable, Equatable {
             nanoseconds += value * scale
         }
         guard nanoseconds.isFinite, nanoseconds < 1e18 else { return nil }
-        return .nanoseconds(Int64(nanoseconds.rounded(.up)))
+        return .nanoseconds(Int64(nanoseconds.rounded()))
     }
 
     /// Parses an RFC 3339 date-time (`2025-08-21T12:40:59Z`, `…59.123Z`, `…59+02:00`); nil for any other form.
