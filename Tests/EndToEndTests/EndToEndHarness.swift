@@ -19,12 +19,12 @@ final class EndToEndHarness: Sendable {
     private let mockGroup: ServiceGroup
     private let mockTask: Task<Void, any Error>
 
-    /// Starts the mock provider (with the given latency) and prepares a data directory.
-    init(mockLatency: Duration = .zero) async throws {
+    /// Starts the mock provider (with the given latency and faults) and prepares a data directory.
+    init(mockLatency: Duration = .zero, faults: MockProviderConfiguration.Faults = .none) async throws {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-e2e-\(UUID())").path
         var logger = Logger(label: "e2e.mock")
         logger.logLevel = .warning
-        mock = MockProviderServer(configuration: .init(latency: mockLatency), logger: logger)
+        mock = MockProviderServer(configuration: .init(latency: mockLatency, faults: faults), logger: logger)
         mockGroup = ServiceGroup(configuration: .init(services: [.init(service: mock)], logger: logger))
         let group = mockGroup
         mockTask = Task { try await group.run() }
