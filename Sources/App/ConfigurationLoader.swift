@@ -19,6 +19,9 @@ import Yams
 ///   local/llama-3.1-8b: {input: 0, output: 0}   # provider/model wins over model
 /// ```
 package enum ConfigurationLoader {
+    /// The largest `max_concurrency` accepted: each running call holds a connection and a file descriptor.
+    package static let maxConcurrencyCeiling = 10_000
+
     /// Parses a configuration file's text. The in-process mock provider is on only when the file enables it.
     package static func parse(yaml text: String) throws -> SluiceConfiguration {
         let root: Node?
@@ -167,7 +170,12 @@ package enum ConfigurationLoader {
             switch key {
             case "rpm": limits.rpm = try int(value, "limits.rpm", min: 1)
             case "tpm": limits.tpm = try int(value, "limits.tpm", min: 1)
-            case "max_concurrency": limits.maxConcurrency = try int(value, "limits.max_concurrency", min: 1)
+            case "max_concurrency":
+                limits.maxConcurrency = try int(value, "limits.max_concurrency", min: 1)
+                guard limits.maxConcurrency <= maxConcurrencyCeiling else {
+                    throw ConfigurationError(
+                        line: value.mark?.line, "'limits.max_concurrency' must be at most \(maxConcurrencyCeiling)")
+                }
             default: throw fields.unknown(key, value, allowed: ["rpm", "tpm", "max_concurrency"])
             }
         }

@@ -81,6 +81,8 @@ package final class SluiceServer: Sendable {
     package func run() async throws {
         defer { listening.fail() }
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let lock = try DataDirectoryLock(dataDirectory: configuration.dataDirectory)
+        defer { withExtendedLifetime(lock) {} }
         let adminKey = try AdminKey.loadOrCreate(dataDirectory: configuration.dataDirectory, environment: environment)
         if let shown = adminKey.revealedOnce {
             let path = (configuration.dataDirectory as NSString).appendingPathComponent(AdminKey.fileName)
@@ -124,7 +126,7 @@ package final class SluiceServer: Sendable {
 
     private func runMain(store: JobStore, adminKey: AdminKey, providers: [ProviderConfiguration]) async throws {
         let queue = configuration.queue
-        let transport = try CurlTransport()
+        let transport = try CurlTransport(configuration: Self.transportConfiguration(for: providers))
         let maintenance = Maintenance(store: store, logger: logger)
         let pool = try WorkerPool(
             store: store, transport: transport, providers: providers,
@@ -157,6 +159,32 @@ package final class SluiceServer: Sendable {
         }
         if stopAtOnce { return }
         try await group.run()
+    }
+}
+
+extension SluiceServer {
+    /// Connection limits wide enough for every lane's concurrency cap: libcurl queues transfers beyond
+    /// `maxHostConnections` inside the multi handle, so a lane of `max_concurrency: 1000` against one host would
+    /// otherwise run only 512 calls at a time (measured by `Scripts/bench`, scenario 3). Lanes may share a host, so
+    /// the per-host limit is the sum of the caps, never below the transport's defaults.
+    static func transportConfiguration(for providers: [ProviderConfiguration]) -> CurlTransport.Configuration {
+        let total = providers.reduce(0) { $0 + $1.limits.maxConcurrency }
+        let connections = max(CurlTransport.Configuration.defaultMaxHostConnections, total)
+        raiseOpenFileLimit(toAtLeast: connections + 256)
+        return CurlTransport.Configuration(
+            maxConnections: max(CurlTransport.Configuration.defaultMaxConnections, total),
+            maxHostConnections: connections,
+            maxIdleHandles: max(CurlTransport.Configuration.defaultMaxIdleHandles, total))
+    }
+
+    /// Raises the soft limit on open files towards the hard limit when it is below `wanted`: every upstream call
+    /// holds a socket, and the common soft default of 1024 is too low for a thousand concurrent calls plus the
+    /// API's own connections. https://man7.org/linux/man-pages/man2/getrlimit.2.html
+    private static func raiseOpenFileLimit(toAtLeast wanted: Int) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(wanted) else { return }
+        limit.rlim_cur = min(limit.rlim_max, max(limit.rlim_cur, rlim_t(wanted) * 2))
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 }
 

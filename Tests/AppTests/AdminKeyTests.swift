@@ -35,3 +35,17 @@ import Testing
         #expect("\(key)".contains("sk-test") == false)
     }
 }
+
+@Suite struct DataDirectoryLockTests {
+    @Test func lock_whenAnotherHolderHasTheDirectory_refusesWithAClearMessage() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-lock-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var first: DataDirectoryLock? = try DataDirectoryLock(dataDirectory: directory)
+        let error = try #require(throws: ConfigurationError.self) { try DataDirectoryLock(dataDirectory: directory) }
+        #expect(error.message.contains("another sluice process"))
+        withExtendedLifetime(first) {}
+        first = nil
+        // Released with its holder: the next server may start.
+        _ = try DataDirectoryLock(dataDirectory: directory)
+    }
+}

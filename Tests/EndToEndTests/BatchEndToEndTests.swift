@@ -56,19 +56,24 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func batch_interruptedByGracefulShutdown_completesAfterRestartOnTheSameData() async throws {
-        let harness = try await EndToEndHarness(mockLatency: .milliseconds(100))
-        let lines = 200
-        let id = try await harness.withServer(harness.configuration(maxConcurrency: 16)) { client in
+    func batch_interruptedByGracefulShutdown_handsBackRunningJobsAndCompletesAfterRestart() async throws {
+        // Calls take longer than the shutdown timeout (0 s), so the jobs running at shutdown are handed back.
+        let harness = try await EndToEndHarness(mockLatency: .milliseconds(1_500))
+        let lines = 48
+        let concurrency = 16
+        let id = try await harness.withServer(
+            harness.configuration(maxConcurrency: concurrency, shutdownTimeoutSeconds: 0)
+        ) { client in
             let (status, created) = try await client.post(
                 "/v1/batches", body: chatBatch(lines: lines), contentType: "application/jsonl")
             #expect(status == 202)
             let id = try #require(created["id"] as? String)
-            // Stop while work is in flight: wait until some jobs ran, then shut down.
+            // Shut down only once every slot holds an upstream call in flight.
             let deadline = ContinuousClock.now + .seconds(30)
-            while harness.mock.stats.snapshot.requests < 16, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(10))
+            while harness.mock.stats.snapshot.inFlight < concurrency, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
             }
+            #expect(harness.mock.stats.snapshot.inFlight == concurrency)
             return id
         }
         try await harness.withServer { client in
@@ -78,6 +83,11 @@ import Testing
             #expect(results.count == lines)
             #expect(Set(results.compactMap { $0["custom_id"] as? String }).count == lines)
             #expect(results.allSatisfy { ($0["response"] as? [String: Any])?["status_code"] as? Int == 200 })
+            // The hand-back gave the interrupted attempt back: every job succeeded on its first counted attempt.
+            let (_, list) = try await client.get("/v1/jobs?batch_id=\(id)&limit=100")
+            let jobs = try #require(list["data"] as? [[String: Any]])
+            #expect(jobs.count == lines)
+            #expect(jobs.allSatisfy { $0["attempts"] as? Int == 1 })
         }
         try await harness.shutdown()
     }

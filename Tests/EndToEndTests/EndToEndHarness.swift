@@ -33,7 +33,9 @@ final class EndToEndHarness: Sendable {
     }
 
     /// The configuration of a server on a free port whose one provider, `e2e`, is the mock provider.
-    func configuration(maxConcurrency: Int = 64, leaseSeconds: Int = 60) -> SluiceConfiguration {
+    func configuration(maxConcurrency: Int = 64, leaseSeconds: Int = 60, shutdownTimeoutSeconds: Int = 1)
+        -> SluiceConfiguration
+    {
         SluiceConfiguration(
             listen: .init(host: "127.0.0.1", port: 0),
             dataDirectory: dataDirectory,
@@ -43,7 +45,7 @@ final class EndToEndHarness: Sendable {
                     models: ["mock-chat", "mock-embed"], limits: .init(maxConcurrency: maxConcurrency))
             ],
             mock: .init(enabled: false),
-            queue: .init(leaseSeconds: leaseSeconds, shutdownTimeoutSeconds: 1))
+            queue: .init(leaseSeconds: leaseSeconds, shutdownTimeoutSeconds: shutdownTimeoutSeconds))
     }
 
     /// Runs a server until `body` returns, then shuts it down gracefully and waits for it to stop.

@@ -121,6 +121,9 @@ private let curlWriteCallback: sluice_curl_write_callback = { pointer, size, cou
     guard let userdata else { return 0 }
     let length = size * count
     let handle = Unmanaged<CurlEasyHandle>.fromOpaque(userdata).takeUnretainedValue()
+    // A broken or hostile upstream must not exhaust memory: past the cap, returning a short count makes libcurl
+    // abort the transfer with CURLE_WRITE_ERROR (a retryable transport failure for the worker).
+    guard handle.responseBody.count + length <= CurlEasyHandle.maxResponseBytes else { return 0 }
     if let pointer, length > 0 {
         handle.responseBody.append(UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: length)
     }

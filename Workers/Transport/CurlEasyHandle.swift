@@ -19,6 +19,8 @@ final class CurlEasyHandle {
     var responseHeaders = CurlResponseHeaders()
     /// Body bytes, collected by the write callback.
     var responseBody = Data()
+    /// The largest response body kept (64 MiB); a larger one aborts the transfer. LLM answers are far smaller.
+    static let maxResponseBytes = 64 * 1024 * 1024
 
     /// Creates an easy handle.
     /// - Throws: `TransportError(.other)` when `curl_easy_init` returns NULL.
