@@ -1,0 +1,1 @@
+"""Helpers of Scripts/bench: processes, competitors, load clients, scenarios and the report."""
