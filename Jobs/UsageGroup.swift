@@ -16,9 +16,17 @@ package struct UsageGroup: Sendable, Equatable {
     package var cost: CostSummary
 
     package init(
-        tenant: String? = nil, provider: String? = nil, model: String? = nil, day: String? = nil,
-        batchID: BatchID? = nil, requests: Int = 0, cacheHits: Int = 0, promptTokens: Int = 0, cachedTokens: Int = 0,
-        completionTokens: Int = 0, cost: CostSummary = CostSummary()
+        tenant: String? = nil,
+        provider: String? = nil,
+        model: String? = nil,
+        day: String? = nil,
+        batchID: BatchID? = nil,
+        requests: Int = 0,
+        cacheHits: Int = 0,
+        promptTokens: Int = 0,
+        cachedTokens: Int = 0,
+        completionTokens: Int = 0,
+        cost: CostSummary = CostSummary()
     ) {
         self.tenant = tenant
         self.provider = provider

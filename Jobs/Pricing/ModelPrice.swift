@@ -17,8 +17,13 @@ package struct ModelPrice: Sendable, Equatable, Hashable {
     /// Tokens in the unit the rates are quoted per.
     package static let tokensPerUnit: Int64 = 1_000_000
 
-    package init(input: Int64, cachedInput: Int64? = nil, output: Int64, batchInput: Int64? = nil,
-                 batchOutput: Int64? = nil) {
+    package init(
+        input: Int64,
+        cachedInput: Int64? = nil,
+        output: Int64,
+        batchInput: Int64? = nil,
+        batchOutput: Int64? = nil
+    ) {
         precondition(
             input >= 0 && output >= 0 && (cachedInput ?? 0) >= 0 && (batchInput ?? 0) >= 0 && (batchOutput ?? 0) >= 0,
             "prices are never negative"

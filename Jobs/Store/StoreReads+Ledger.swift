@@ -61,13 +61,17 @@ extension StoreReads {
 
     /// The ledger rows of one job, oldest first.
     func ledgerEntries(job: JobID) throws -> [LedgerEntry] {
-        try ledgerEntries(sql: "SELECT \(Self.ledgerColumns) FROM ledger WHERE job_id = ?1 ORDER BY id", id: job.rawValue)
+        try ledgerEntries(
+            sql: "SELECT \(Self.ledgerColumns) FROM ledger WHERE job_id = ?1 ORDER BY id",
+            id: job.rawValue
+        )
     }
 
     /// The ledger rows of one batch's jobs, oldest first.
     func ledgerEntries(batch: BatchID) throws -> [LedgerEntry] {
         try ledgerEntries(
-            sql: "SELECT \(Self.ledgerColumns) FROM ledger WHERE batch_id = ?1 ORDER BY id", id: batch.rawValue
+            sql: "SELECT \(Self.ledgerColumns) FROM ledger WHERE batch_id = ?1 ORDER BY id",
+            id: batch.rawValue
         )
     }
 
@@ -111,7 +115,9 @@ extension StoreReads {
             attempt: row.int(at: 6),
             statusCode: row.optionalInt(at: 7),
             usage: TokenUsage(
-                promptTokens: row.int(at: 8), completionTokens: row.int(at: 10), cachedTokens: row.int(at: 9)
+                promptTokens: row.int(at: 8),
+                completionTokens: row.int(at: 10),
+                cachedTokens: row.int(at: 9)
             ),
             usageReported: row.bool(at: 11),
             tier: tier,

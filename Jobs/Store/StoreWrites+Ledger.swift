@@ -26,7 +26,12 @@ extension StoreWrites {
     /// The cost and saving of one answer, in micro-dollars (nil: unknown). Pure; see `ModelPrice.cost(of:tier:)`
     /// for the rounding rule. An answer without usage has an unknown cost; a cache hit costs 0 and saves what the
     /// call would have cost.
-    static func price(_ response: JobResponse, provider: String, model: String, charge: Charge)
+    static func price(
+        _ response: JobResponse,
+        provider: String,
+        model: String,
+        charge: Charge
+    )
         -> (cost: Int64?, saved: Int64?)
     {
         let price = charge.prices.price(provider: provider, model: model)
@@ -81,8 +86,12 @@ extension StoreWrites {
 
     static func billedJob(_ row: SQLiteStatement, from first: Int32) -> BilledJob {
         BilledJob(
-            id: row.int64(at: first), tenant: row.string(at: first + 1), batch: row.optionalInt64(at: first + 2),
-            provider: row.string(at: first + 3), model: row.string(at: first + 4), attempt: row.int(at: first + 5)
+            id: row.int64(at: first),
+            tenant: row.string(at: first + 1),
+            batch: row.optionalInt64(at: first + 2),
+            provider: row.string(at: first + 3),
+            model: row.string(at: first + 4),
+            attempt: row.int(at: first + 5)
         )
     }
 

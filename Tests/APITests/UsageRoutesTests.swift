@@ -13,8 +13,13 @@ import Workers
     /// Submits `line` with `key`, runs it (claim + complete at `at` with the given tokens) and returns the job id.
     @discardableResult
     static func run(
-        _ server: APITestServer, key: String = testAdminKey, line: String = chatLine(nil), provider: String = "mock",
-        prompt: Int, completion: Int, at: Date
+        _ server: APITestServer,
+        key: String = testAdminKey,
+        line: String = chatLine(nil),
+        provider: String = "mock",
+        prompt: Int,
+        completion: Int,
+        at: Date
     ) async throws -> String {
         let created = try await server.send("POST", "/v1/jobs", key: key, json: line)
         #expect(created.status == 202)
@@ -23,14 +28,22 @@ import Workers
         return id
     }
 
-    static func complete(_ server: APITestServer, provider: String = "mock", prompt: Int, completion: Int, at: Date)
+    static func complete(
+        _ server: APITestServer,
+        provider: String = "mock",
+        prompt: Int,
+        completion: Int,
+        at: Date
+    )
         async throws
     {
         let claimed = try #require(
             try await server.store.claim(provider: provider, limit: 1, leaseDuration: .seconds(60)).first
         )
         let response = JobResponse(
-            statusCode: 200, requestID: "req", body: Data(#"{"object":"chat.completion"}"#.utf8),
+            statusCode: 200,
+            requestID: "req",
+            body: Data(#"{"object":"chat.completion"}"#.utf8),
             usage: TokenUsage(promptTokens: prompt, completionTokens: completion)
         )
         #expect(try await server.store.complete(claimed.lease, response: response, now: at))
@@ -101,10 +114,18 @@ import Workers
     func usage_groupedByProviderModelDayAndBatch_namesEachKey() async throws {
         try await APITestServer.with { server in
             try await Self.run(server, prompt: 10, completion: 0, at: Self.day1)
-            try await Self.run(server, line: chatLine(nil, model: "other/other-chat"), provider: "other", prompt: 10,
-                               completion: 0, at: Self.day2)
+            try await Self.run(
+                server,
+                line: chatLine(nil, model: "other/other-chat"),
+                provider: "other",
+                prompt: 10,
+                completion: 0,
+                at: Self.day2
+            )
             let batch = try await server.send(
-                "POST", "/v1/batches", headers: [("content-type", "application/jsonl")],
+                "POST",
+                "/v1/batches",
+                headers: [("content-type", "application/jsonl")],
                 body: Data((chatLine("x") + "\n").utf8)
             )
             #expect(batch.status == 202)
@@ -117,11 +138,13 @@ import Workers
             let keys = rows.map { row in
                 ["provider", "model", "day", "batch_id"].map { "\(row[$0] ?? "-")" }.joined(separator: " ")
             }
-            #expect(keys == [
-                "mock mock-chat 2023-11-14 <null>",
-                "mock mock-chat 2023-11-15 \(batchID)",
-                "other other-chat 2023-11-15 <null>",
-            ])
+            #expect(
+                keys == [
+                    "mock mock-chat 2023-11-14 <null>",
+                    "mock mock-chat 2023-11-15 \(batchID)",
+                    "other other-chat 2023-11-15 <null>",
+                ]
+            )
             // other-chat has no price: its cost is unknown (null), never 0.
             let unpriced = try #require(rows.last)
             #expect(unpriced["cost_micros"] is NSNull)
@@ -147,10 +170,13 @@ import Workers
         }
     }
 
-    @Test(.timeLimit(.minutes(1)), arguments: [
-        ("/v1/usage?group_by=week", "group_by"), ("/v1/usage?start_time=yesterday", "start_time"),
-        ("/v1/usage?end_time=-5", "end_time"),
-    ])
+    @Test(
+        .timeLimit(.minutes(1)),
+        arguments: [
+            ("/v1/usage?group_by=week", "group_by"), ("/v1/usage?start_time=yesterday", "start_time"),
+            ("/v1/usage?end_time=-5", "end_time"),
+        ]
+    )
     func usage_withABadParameter_is400NamingIt(path: String, param: String) async throws {
         try await APITestServer.with { server in
             let response = try await server.send("GET", path)
@@ -180,7 +206,9 @@ import Workers
             #expect((job["usage"] as? [String: Any])?["total_tokens"] as? Int == 47)
 
             let created = try await server.send(
-                "POST", "/v1/batches", headers: [("content-type", "application/jsonl")],
+                "POST",
+                "/v1/batches",
+                headers: [("content-type", "application/jsonl")],
                 body: Data((chatLine("a") + "\n" + chatLine("b", model: "other/other-chat") + "\n").utf8)
             )
             let batchID = try #require(try created.json()["id"] as? String)

@@ -15,9 +15,15 @@ import Testing
         let embedLines = 60
         let batches = try await harness.withServer { client -> [BatchCost] in
             let chat = try await client.post(
-                "/v1/batches", body: chatBatch(lines: chatLines), contentType: "application/jsonl")
+                "/v1/batches",
+                body: chatBatch(lines: chatLines),
+                contentType: "application/jsonl"
+            )
             let embed = try await client.post(
-                "/v1/batches", body: embeddingBatch(lines: embedLines), contentType: "application/jsonl")
+                "/v1/batches",
+                body: embeddingBatch(lines: embedLines),
+                contentType: "application/jsonl"
+            )
             #expect(chat.status == 202 && embed.status == 202)
             let chatID = try #require(chat.json["id"] as? String)
             let embedID = try #require(embed.json["id"] as? String)
@@ -50,7 +56,8 @@ import Testing
         // The ledger's view, row by row, from the database the server wrote.
         let store = try JobStore(
             configuration: .init(path: harness.dataDirectory + "/" + SluiceServer.databaseFileName),
-            logger: Logger(label: "e2e.ledger"))
+            logger: Logger(label: "e2e.ledger")
+        )
         defer { store.close() }
         let prices = PriceTable.builtin
         let mock = harness.mock.stats.snapshot.models
@@ -67,7 +74,8 @@ import Testing
             var roundedUp = 0
             for entry in entries {
                 // tokens × price per 1M, rounded half up, computed here independently of ModelPrice.
-                let exact = Int64(entry.usage.promptTokens - entry.usage.cachedTokens) * price.input
+                let exact =
+                    Int64(entry.usage.promptTokens - entry.usage.cachedTokens) * price.input
                     + Int64(entry.usage.cachedTokens) * (price.cachedInput ?? price.input)
                     + Int64(entry.usage.completionTokens) * price.output
                 let expected = (2 * exact + 1_000_000) / 2_000_000
@@ -93,7 +101,10 @@ import Testing
         let lines = 150
         try await harness.withServer { client in
             let (status, created) = try await client.post(
-                "/v1/batches", body: chatBatch(lines: lines), contentType: "application/jsonl")
+                "/v1/batches",
+                body: chatBatch(lines: lines),
+                contentType: "application/jsonl"
+            )
             #expect(status == 202)
             let id = try #require(created["id"] as? String)
             let batch = try await client.waitForBatch(id)
@@ -136,7 +147,8 @@ func embeddingBatch(lines: Int, prefix: String = "embed") -> Data {
     var text = ""
     for i in 0..<lines {
         let input = String(repeating: "word ", count: 1 + i % 7) + "\(i)"
-        text += #"{"custom_id":"\#(prefix)-\#(i)","method":"POST","url":"/v1/embeddings","body":{"model":"mock-embed","input":"\#(input)"}}"#
+        text +=
+            #"{"custom_id":"\#(prefix)-\#(i)","method":"POST","url":"/v1/embeddings","body":{"model":"mock-embed","input":"\#(input)"}}"#
         text += "\n"
     }
     return Data(text.utf8)

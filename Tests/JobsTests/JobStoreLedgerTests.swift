@@ -6,19 +6,23 @@ import Testing
 
 /// Prices for the ledger tests: model `m` (the test jobs' model) at $0.50 / $0.25 cached / $1.50 per 1M.
 let ledgerTestPrices = PriceTable(
-    version: "test-1", source: "tests", asOf: "2025-06-01",
+    version: "test-1",
+    source: "tests",
+    asOf: "2025-06-01",
     prices: ["m": ModelPrice(input: 500_000, cachedInput: 250_000, output: 1_500_000)]
 )
 
 /// Runs `body` with a store on a new database file, pricing with `prices`.
 func withPricedStore<T>(
-    _ prices: PriceTable = ledgerTestPrices, _ body: (JobStore, String) async throws -> T
+    _ prices: PriceTable = ledgerTestPrices,
+    _ body: (JobStore, String) async throws -> T
 ) async throws -> T {
     let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("sluice.sqlite").path
     let store = try JobStore(
-        configuration: .init(path: path, synchronous: .normal, prices: prices), logger: Logger(label: "jobs-tests")
+        configuration: .init(path: path, synchronous: .normal, prices: prices),
+        logger: Logger(label: "jobs-tests")
     )
     defer { store.close() }
     return try await body(store, path)
@@ -26,7 +30,9 @@ func withPricedStore<T>(
 
 func answer(status: Int = 200, prompt: Int, completion: Int, cached: Int = 0) -> JobResponse {
     JobResponse(
-        statusCode: status, requestID: "req", body: Data(#"{"ok":true}"#.utf8),
+        statusCode: status,
+        requestID: "req",
+        body: Data(#"{"ok":true}"#.utf8),
         usage: TokenUsage(promptTokens: prompt, completionTokens: completion, cachedTokens: cached)
     )
 }
@@ -71,10 +77,22 @@ func answer(status: Int = 200, prompt: Int, completion: Int, cached: Int = 0) ->
             let second = try #require(try await store.claimOne(now: t0.addingTimeInterval(12)))
 
             #expect(try await store.complete(first.lease, response: answer(prompt: 5, completion: 5)) == false)
-            #expect(try await store.fail(first.lease, response: answer(status: 500, prompt: 5, completion: 0),
-                                         failure: .init(code: "x", message: "y")) == false)
-            #expect(try await store.retry(first.lease, at: t0, failure: nil, countsAttempt: true,
-                                          response: answer(status: 500, prompt: 5, completion: 0)) == false)
+            #expect(
+                try await store.fail(
+                    first.lease,
+                    response: answer(status: 500, prompt: 5, completion: 0),
+                    failure: .init(code: "x", message: "y")
+                ) == false
+            )
+            #expect(
+                try await store.retry(
+                    first.lease,
+                    at: t0,
+                    failure: nil,
+                    countsAttempt: true,
+                    response: answer(status: 500, prompt: 5, completion: 0)
+                ) == false
+            )
             #expect(try await store.ledgerEntries(job: job.id).isEmpty)
             #expect(try await store.job(job.id, tenant: "a")?.cost == CostSummary())
 
@@ -132,8 +150,13 @@ func answer(status: Int = 200, prompt: Int, completion: Int, cached: Int = 0) ->
             let failure = JobFailure(code: "bad", message: "no")
             let refused = JobResponse(statusCode: 400, requestID: nil, body: Data("{}".utf8), usage: nil)
             #expect(try await store.fail(claims[0].lease, response: refused, failure: failure))
-            #expect(try await store.fail(claims[1].lease, response: answer(status: 400, prompt: 4, completion: 0),
-                                         failure: failure))
+            #expect(
+                try await store.fail(
+                    claims[1].lease,
+                    response: answer(status: 400, prompt: 4, completion: 0),
+                    failure: failure
+                )
+            )
             #expect(try await store.ledgerEntries(job: claims[0].id).isEmpty)
             let billed = try await store.ledgerEntries(job: claims[1].id)
             #expect(billed.map(\.statusCode) == [400])
@@ -146,8 +169,15 @@ func answer(status: Int = 200, prompt: Int, completion: Int, cached: Int = 0) ->
             let batch = try await store.insertBatch(newBatch(1), tenant: "a", idempotencyKey: nil, now: t0)
             let first = try #require(try await store.claimOne())
             let failure = JobFailure(code: "server_error", message: "500")
-            #expect(try await store.retry(first.lease, at: t0, failure: failure, countsAttempt: true,
-                                          response: answer(status: 500, prompt: 10, completion: 1)))
+            #expect(
+                try await store.retry(
+                    first.lease,
+                    at: t0,
+                    failure: failure,
+                    countsAttempt: true,
+                    response: answer(status: 500, prompt: 10, completion: 1)
+                )
+            )
             let second = try #require(try await store.claimOne())
             #expect(try await store.complete(second.lease, response: answer(prompt: 10, completion: 3)))
 
@@ -174,8 +204,15 @@ func answer(status: Int = 200, prompt: Int, completion: Int, cached: Int = 0) ->
         try await withPricedStore { store, _ in
             _ = try await store.insertJob(newJob(maxAttempts: 1), tenant: "a", idempotencyKey: nil, now: t0)
             let claimed = try #require(try await store.claimOne())
-            #expect(try await store.retry(claimed.lease, at: t0, failure: .init(code: "e", message: "m"),
-                                          countsAttempt: true, response: answer(status: 503, prompt: 2, completion: 0)))
+            #expect(
+                try await store.retry(
+                    claimed.lease,
+                    at: t0,
+                    failure: .init(code: "e", message: "m"),
+                    countsAttempt: true,
+                    response: answer(status: 503, prompt: 2, completion: 0)
+                )
+            )
             #expect(try await store.job(claimed.id, tenant: "a")?.state == .failed)
             #expect(try await store.ledgerEntries(job: claimed.id).map(\.costMicros) == [1])
         }
@@ -185,14 +222,21 @@ func answer(status: Int = 200, prompt: Int, completion: Int, cached: Int = 0) ->
         try await withPricedStore { store, _ in
             let batch = try await store.insertBatch(newBatch(1), tenant: "a", idempotencyKey: nil, now: t0)
             let claimed = try #require(try await store.claimOne())
-            #expect(try await store.complete(claimed.lease, response: answer(prompt: 100, completion: 10),
-                                             billing: .cacheHit))
+            #expect(
+                try await store.complete(
+                    claimed.lease,
+                    response: answer(prompt: 100, completion: 10),
+                    billing: .cacheHit
+                )
+            )
             let entry = try #require(try await store.ledgerEntries(job: claimed.id).first)
             #expect(entry.cacheHit)
             #expect(entry.costMicros == 0)
             #expect(entry.savedMicros == 65)  // 50 + 15
-            #expect(try await store.job(claimed.id, tenant: "a")?.cost
-                == CostSummary(knownCostMicros: 0, savedMicros: 65))
+            #expect(
+                try await store.job(claimed.id, tenant: "a")?.cost
+                    == CostSummary(knownCostMicros: 0, savedMicros: 65)
+            )
             #expect(try await store.batch(batch.id, tenant: "a")?.cost.savedMicros == 65)
             let total = try #require(try await store.usage(UsageQuery()).first)
             #expect(total.cacheHits == 1)
@@ -203,14 +247,21 @@ func answer(status: Int = 200, prompt: Int, completion: Int, cached: Int = 0) ->
 
     @Test(.timeLimit(.minutes(1))) func complete_atTheBatchTier_usesTheBatchRates() async throws {
         let prices = PriceTable(
-            version: "b", source: "t", asOf: "2025-06-01",
+            version: "b",
+            source: "t",
+            asOf: "2025-06-01",
             prices: ["m": ModelPrice(input: 1_000_000, output: 2_000_000, batchInput: 500_000, batchOutput: 1_000_000)]
         )
         try await withPricedStore(prices) { store, _ in
             _ = try await store.insertJob(newJob(), tenant: "a", idempotencyKey: nil, now: t0)
             let claimed = try #require(try await store.claimOne())
-            #expect(try await store.complete(claimed.lease, response: answer(prompt: 10, completion: 10),
-                                             billing: .batchTier))
+            #expect(
+                try await store.complete(
+                    claimed.lease,
+                    response: answer(prompt: 10, completion: 10),
+                    billing: .batchTier
+                )
+            )
             let entry = try #require(try await store.ledgerEntries(job: claimed.id).first)
             #expect(entry.tier == .batch)
             #expect(entry.costMicros == 15)

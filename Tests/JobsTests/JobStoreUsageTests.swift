@@ -5,7 +5,9 @@ import Testing
 
 @Suite struct JobStoreUsageTests {
     static let prices = PriceTable(
-        version: "u1", source: "tests", asOf: "2025-06-01",
+        version: "u1",
+        source: "tests",
+        asOf: "2025-06-01",
         prices: [
             "m": ModelPrice(input: 1_000_000, output: 2_000_000),
             "n": ModelPrice(input: 3_000_000, output: 0),
@@ -16,22 +18,43 @@ import Testing
     /// `at` with the given tokens.
     @discardableResult
     static func bill(
-        _ store: JobStore, tenant: String, provider: String = "mock", model: String = "m", inBatch: Bool = false,
-        prompt: Int, completion: Int, at: Date
+        _ store: JobStore,
+        tenant: String,
+        provider: String = "mock",
+        model: String = "m",
+        inBatch: Bool = false,
+        prompt: Int,
+        completion: Int,
+        at: Date
     ) async throws -> (JobID, BatchID?) {
-        let job = NewJob(customID: "c", provider: provider, model: model, endpoint: "/v1/chat/completions",
-                         body: Data("{}".utf8))
+        let job = NewJob(
+            customID: "c",
+            provider: provider,
+            model: model,
+            endpoint: "/v1/chat/completions",
+            body: Data("{}".utf8)
+        )
         var batchID: BatchID?
         if inBatch {
-            let batch = NewBatch(endpoint: "/v1/chat/completions", completionWindow: "24h", metadata: nil,
-                                 expiresAt: at.addingTimeInterval(86_400), jobs: [job])
+            let batch = NewBatch(
+                endpoint: "/v1/chat/completions",
+                completionWindow: "24h",
+                metadata: nil,
+                expiresAt: at.addingTimeInterval(86_400),
+                jobs: [job]
+            )
             batchID = try await store.insertBatch(batch, tenant: tenant, idempotencyKey: nil, now: at).id
         } else {
             _ = try await store.insertJob(job, tenant: tenant, idempotencyKey: nil, now: at)
         }
         let claimed = try #require(try await store.claimOne(provider: provider, now: at))
-        #expect(try await store.complete(claimed.lease, response: answer(prompt: prompt, completion: completion),
-                                         now: at))
+        #expect(
+            try await store.complete(
+                claimed.lease,
+                response: answer(prompt: prompt, completion: completion),
+                now: at
+            )
+        )
         return (claimed.id, batchID)
     }
 
@@ -63,9 +86,11 @@ import Testing
         try await withPricedStore(Self.prices) { store, _ in
             _ = try await Self.seed(store)
             let groups = try await store.usage(UsageQuery(tenant: "a", groupBy: [.model, .day]))
-            #expect(groups.map { "\($0.model!) \($0.day!)" } == [
-                "m 2023-11-14", "m 2023-11-15", "n 2023-11-15", "unpriced 2023-11-15",
-            ])
+            #expect(
+                groups.map { "\($0.model!) \($0.day!)" } == [
+                    "m 2023-11-14", "m 2023-11-15", "n 2023-11-15", "unpriced 2023-11-15",
+                ]
+            )
             #expect(groups.map(\.requests) == [1, 1, 1, 1])
             #expect(groups.map(\.cost.costMicros) == [12, 3, 15, nil])
             #expect(groups.allSatisfy { $0.provider == nil && $0.tenant == nil && $0.batchID == nil })

@@ -3,11 +3,13 @@ import Testing
 @testable import Jobs
 
 @Suite struct MicroDollarsTests {
-    @Test(arguments: [
-        ("0.15", 150_000), ("0.075", 75_000), ("2.50", 2_500_000), ("0", 0), ("10", 10_000_000), (".5", 500_000),
-        ("1.", 1_000_000), ("0.000001", 1), ("0.1234560", 123_456), ("0.30000000", 300_000), ("075", 75_000_000),
-        ("9223372036854.775807", Int64.max),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("0.15", 150_000), ("0.075", 75_000), ("2.50", 2_500_000), ("0", 0), ("10", 10_000_000), (".5", 500_000),
+            ("1.", 1_000_000), ("0.000001", 1), ("0.1234560", 123_456), ("0.30000000", 300_000), ("075", 75_000_000),
+            ("9223372036854.775807", Int64.max),
+        ] as [(String, Int64)]
+    )
     func parse_decimalDollars_isExact(text: String, micros: Int64) {
         #expect(MicroDollars.parse(dollars: text) == micros)
     }
@@ -30,10 +32,12 @@ import Testing
         #expect(MicroDollars.parse(dollars: "1.005") == 1_005_000)
     }
 
-    @Test(arguments: [
-        (19, "0.000019"), (0, "0.000000"), (1_500_000, "1.500000"), (-5, "-0.000005"), (123_456_789, "123.456789"),
-        (Int64.max, "9223372036854.775807"), (Int64.min, "-9223372036854.775808"),
-    ] as [(Int64, String)])
+    @Test(
+        arguments: [
+            (19, "0.000019"), (0, "0.000000"), (1_500_000, "1.500000"), (-5, "-0.000005"), (123_456_789, "123.456789"),
+            (Int64.max, "9223372036854.775807"), (Int64.min, "-9223372036854.775808"),
+        ] as [(Int64, String)]
+    )
     func format_microDollars_hasSixExactDecimals(micros: Int64, text: String) {
         #expect(MicroDollars.format(micros) == text)
     }

@@ -4,8 +4,13 @@ import Testing
 
 @Suite struct ModelPriceTests {
     /// $0.50 / $0.25 cached / $1.50 per 1M: half a micro-dollar per prompt token, so rounding shows.
-    let half = ModelPrice(input: 500_000, cachedInput: 250_000, output: 1_500_000, batchInput: 250_000,
-                          batchOutput: 750_000)
+    let half = ModelPrice(
+        input: 500_000,
+        cachedInput: 250_000,
+        output: 1_500_000,
+        batchInput: 250_000,
+        batchOutput: 750_000
+    )
 
     @Test func cost_roundsHalfUp_oncePerAnswer() {
         #expect(half.cost(of: TokenUsage(promptTokens: 37, completionTokens: 0)) == 19)  // 18.5 → 19
@@ -42,8 +47,10 @@ import Testing
 
     @Test func cost_atTheBatchTier_usesTheBatchRates_orIsUnknown() {
         #expect(half.cost(of: TokenUsage(promptTokens: 100, completionTokens: 10), tier: .batch) == 33)  // 25 + 7.5
-        #expect(half.cost(of: TokenUsage(promptTokens: 100, completionTokens: 0, cachedTokens: 100), tier: .batch)
-            == 25)
+        #expect(
+            half.cost(of: TokenUsage(promptTokens: 100, completionTokens: 0, cachedTokens: 100), tier: .batch)
+                == 25
+        )
         let noBatch = ModelPrice(input: 100_000, output: 400_000)
         #expect(noBatch.cost(of: TokenUsage(promptTokens: 1, completionTokens: 1), tier: .batch) == nil)
     }

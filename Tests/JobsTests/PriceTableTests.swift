@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct PriceTableTests {
     let table = PriceTable(
-        version: "t1", source: "test", asOf: "2025-06-01",
+        version: "t1",
+        source: "test",
+        asOf: "2025-06-01",
         prices: [
             "model-a": ModelPrice(input: 1_000_000, output: 2_000_000),
             "local/model-a": ModelPrice(input: 0, output: 0),
@@ -29,17 +31,24 @@ import Testing
         #expect(overridden.version.hasPrefix("t1+config."))
         #expect(overridden.version != table.version)
         // Same overrides → same version (stable across runs); other prices → another version.
-        #expect(table.overriding(["model-a": ModelPrice(input: 5, cachedInput: 1, output: 7)]).version
-            == overridden.version)
-        #expect(table.overriding(["model-a": ModelPrice(input: 5, cachedInput: 2, output: 7)]).version
-            != overridden.version)
+        #expect(
+            table.overriding(["model-a": ModelPrice(input: 5, cachedInput: 1, output: 7)]).version
+                == overridden.version
+        )
+        #expect(
+            table.overriding(["model-a": ModelPrice(input: 5, cachedInput: 2, output: 7)]).version
+                != overridden.version
+        )
         #expect(table.overriding([:]) == table)
     }
 
     @Test func fingerprint_isStable() {
         // Pinned: the fingerprint must not depend on the process (no seeded hashing).
-        #expect(PriceTable.fingerprint(["m": ModelPrice(input: 1, output: 2)]) == PriceTable.fingerprint(
-            ["m": ModelPrice(input: 1, output: 2)]))
+        #expect(
+            PriceTable.fingerprint(["m": ModelPrice(input: 1, output: 2)])
+                == PriceTable.fingerprint(
+                    ["m": ModelPrice(input: 1, output: 2)])
+        )
         #expect(PriceTable.fingerprint([:]) == "cbf29ce484222325")
     }
 
@@ -50,8 +59,16 @@ import Testing
         #expect(!builtin.version.isEmpty)
         #expect(builtin.price(provider: "mock", model: "mock-chat") != nil)
         #expect(builtin.price(provider: "mock", model: "mock-embed") != nil)
-        #expect(builtin.price(provider: "openai", model: "gpt-4o-mini")
-            == ModelPrice(input: 150_000, cachedInput: 75_000, output: 600_000, batchInput: 75_000, batchOutput: 300_000))
+        #expect(
+            builtin.price(provider: "openai", model: "gpt-4o-mini")
+                == ModelPrice(
+                    input: 150_000,
+                    cachedInput: 75_000,
+                    output: 600_000,
+                    batchInput: 75_000,
+                    batchOutput: 300_000
+                )
+        )
     }
 
     @Test func builtin_pricesAreConsistent() {

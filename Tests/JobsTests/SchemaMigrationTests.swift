@@ -13,15 +13,19 @@ import Testing
             try db.execute(Schema.migrations[0])
             try db.execute("PRAGMA user_version = 1")
             try db.execute("INSERT INTO tenants(id, created_at) VALUES ('a', 0)")
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO batches(tenant, endpoint, completion_window, status, created_at, expires_at, total)
                 VALUES ('a', '/v1/chat/completions', '24h', 'in_progress', 0, 1, 1)
-                """)
-            try db.execute("""
+                """
+            )
+            try db.execute(
+                """
                 INSERT INTO jobs(tenant, batch_id, provider, model, endpoint, body, priority, state, max_attempts,
                     run_at, created_at, updated_at)
                 VALUES ('a', 1, 'mock', 'm', '/v1/chat/completions', x'7b7d', 0, 'queued', 3, 0, 0, 0)
-                """)
+                """
+            )
         }
         let store = try openStore(at: path)
         defer { store.close() }
@@ -37,12 +41,14 @@ import Testing
         try await withStore { _, path in
             let db = try SQLiteConnection(path: path)
             #expect(throws: JobsError.self) {
-                try db.execute("""
+                try db.execute(
+                    """
                     INSERT INTO ledger(tenant, job_id, provider, model, attempt, prompt_tokens, cached_tokens,
                         completion_tokens, usage_reported, tier, cost_micros, price_version, cache_hit, saved_micros,
                         created_at)
                     VALUES ('a', 1, 'p', 'm', 1, 1, 0, 1, 1, 'standard', 5, 'v', 1, 5, 0)
-                    """)
+                    """
+                )
             }
         }
     }
