@@ -62,7 +62,8 @@ package enum ConfigurationLoader {
             case "prices":
                 configuration.prices = try prices(value)
             default:
-                throw top.unknown(key, value, allowed: ["listen", "data_dir", "providers", "mock", "queue", "prices"])
+                throw top.unknown(
+                    key, value, allowed: ["listen", "data_dir", "providers", "mock", "queue", "prices"])
             }
         }
         return configuration
@@ -227,11 +228,12 @@ package enum ConfigurationLoader {
                 throw ConfigurationError(line: line, "the price of '\(name)' needs 'input' and 'output'")
             }
             guard (found["batch_input"] == nil) == (found["batch_output"] == nil) else {
-                throw ConfigurationError(line: line, "the price of '\(name)' needs both 'batch_input' and 'batch_output'")
+                throw ConfigurationError(
+                    line: line, "the price of '\(name)' needs both 'batch_input' and 'batch_output'")
             }
             prices[name] = ModelPrice(
-                input: input, cachedInput: found["cached_input"], output: output, batchInput: found["batch_input"],
-                batchOutput: found["batch_output"])
+                input: input, cachedInput: found["cached_input"], output: output,
+                batchInput: found["batch_input"], batchOutput: found["batch_output"])
         }
         return prices
     }
