@@ -131,6 +131,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API", "Jobs", "Workers",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),

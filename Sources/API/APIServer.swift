@@ -17,6 +17,7 @@ import NIOCore
 /// `POST /v1/batches`, `GET /v1/batches`, `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`,
 /// `GET /v1/batches/{id}/results`; `GET /v1/usage`;
 /// admin key only: `POST /v1/admin/tenants`, `POST /v1/admin/tenants/{id}/keys`.
+/// `GET /openapi.json` (no key) describes them all; see `OpenAPIDocument`.
 package struct APIServer: Sendable {
     package let store: JobStore
     package let configuration: APIConfiguration
@@ -37,6 +38,7 @@ package struct APIServer: Sendable {
             writer.object { o in o.field("status", "ok") }
             return Response.json(writer)
         }
+        router.get("openapi.json", use: OpenAPIDocument.respond)
 
         let bodyReader = RequestBodyReader(maxBytes: configuration.maxBodyBytes)
         let lineParser = JobLineParser(

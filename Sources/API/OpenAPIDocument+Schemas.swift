@@ -1,0 +1,413 @@
+extension OpenAPIDocument {
+    /// The `components.schemas` object: request bodies, the job and batch objects, lists, result lines, errors.
+    static let schemas = #"""
+        {
+          "Error": {
+            "type": "object",
+            "description": "OpenAI's error document.",
+            "required": ["error"],
+            "properties": {
+              "error": {
+                "type": "object",
+                "required": ["message", "type", "param", "code"],
+                "properties": {
+                  "message": {"type": "string"},
+                  "type": {
+                    "type": "string",
+                    "enum": [
+                      "invalid_request_error",
+                      "authentication_error",
+                      "permission_error",
+                      "not_found_error",
+                      "rate_limit_error",
+                      "server_error"
+                    ]
+                  },
+                  "param": {"type": ["string", "null"]},
+                  "code": {"type": ["string", "null"]}
+                }
+              }
+            }
+          },
+          "Health": {
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"type": "string", "const": "ok"}}
+          },
+          "CompletionWindow": {
+            "type": "string",
+            "description": "A positive count and a unit, `m`, `h` or `d` (`30m`, `24h`, `7d`), from one minute to 30 days. Default `24h`.",
+            "pattern": "^[1-9][0-9]{0,6}[mhd]$",
+            "examples": ["24h"]
+          },
+          "Metadata": {
+            "type": ["object", "null"],
+            "description": "OpenAI's metadata rules: at most 16 string values, keys up to 64 and values up to 512 characters.",
+            "maxProperties": 16,
+            "propertyNames": {"maxLength": 64},
+            "additionalProperties": {"type": "string", "maxLength": 512}
+          },
+          "CustomID": {
+            "type": "string",
+            "description": "The client's id for the line, 1 to 512 UTF-8 bytes; unique within a batch.",
+            "minLength": 1,
+            "maxLength": 512
+          },
+          "Priority": {
+            "type": "integer",
+            "description": "Higher runs first. Default 0.",
+            "minimum": -1000000,
+            "maximum": 1000000
+          },
+          "MaxAttempts": {
+            "type": "integer",
+            "description": "Upstream attempts before the job fails (429s and shutdown hand-backs do not count). Default: the server's `max_attempts`, 5.",
+            "minimum": 1,
+            "maximum": 100
+          },
+          "Model": {
+            "type": "string",
+            "description": "A model served by a configured provider, or `provider/model` to pick one explicitly (the body is forwarded with the bare model name). An unknown model is a 400 `model_not_found`.",
+            "minLength": 1,
+            "examples": ["mock-chat"]
+          },
+          "ChatCompletionBody": {
+            "type": "object",
+            "description": "An OpenAI chat completions request, forwarded byte for byte (only a `provider/model` name is rewritten).",
+            "required": ["model", "messages"],
+            "properties": {
+              "model": {"$ref": "#/components/schemas/Model"},
+              "messages": {"type": "array", "minItems": 1, "items": {"type": "object"}}
+            }
+          },
+          "EmbeddingBody": {
+            "type": "object",
+            "description": "An OpenAI embeddings request, forwarded byte for byte (only a `provider/model` name is rewritten).",
+            "required": ["model", "input"],
+            "properties": {
+              "model": {"$ref": "#/components/schemas/Model"},
+              "input": {"type": ["string", "array"], "description": "A string, or an array of strings or token arrays."}
+            }
+          },
+          "ChatJobLine": {
+            "type": "object",
+            "required": ["url", "body"],
+            "properties": {
+              "custom_id": {"$ref": "#/components/schemas/CustomID"},
+              "method": {"type": "string", "const": "POST"},
+              "url": {"type": "string", "const": "/v1/chat/completions"},
+              "body": {"$ref": "#/components/schemas/ChatCompletionBody"},
+              "priority": {"$ref": "#/components/schemas/Priority"},
+              "metadata": {"$ref": "#/components/schemas/Metadata"},
+              "max_attempts": {"$ref": "#/components/schemas/MaxAttempts"}
+            }
+          },
+          "EmbeddingJobLine": {
+            "type": "object",
+            "required": ["url", "body"],
+            "properties": {
+              "custom_id": {"$ref": "#/components/schemas/CustomID"},
+              "method": {"type": "string", "const": "POST"},
+              "url": {"type": "string", "const": "/v1/embeddings"},
+              "body": {"$ref": "#/components/schemas/EmbeddingBody"},
+              "priority": {"$ref": "#/components/schemas/Priority"},
+              "metadata": {"$ref": "#/components/schemas/Metadata"},
+              "max_attempts": {"$ref": "#/components/schemas/MaxAttempts"}
+            }
+          },
+          "JobLine": {
+            "description": "An OpenAI batch input line plus Sluice's options. Unknown members are ignored; `null` counts as absent.",
+            "oneOf": [
+              {"$ref": "#/components/schemas/ChatJobLine"},
+              {"$ref": "#/components/schemas/EmbeddingJobLine"}
+            ]
+          },
+          "JobRequest": {
+            "description": "The body of `POST /v1/jobs`: a JobLine, plus an optional `completion_window` that sets the job's deadline.",
+            "allOf": [
+              {"$ref": "#/components/schemas/JobLine"},
+              {"type": "object", "properties": {"completion_window": {"$ref": "#/components/schemas/CompletionWindow"}}}
+            ]
+          },
+          "InlineBatchRequest": {
+            "type": "object",
+            "description": "A batch as one JSON document.",
+            "required": ["requests"],
+            "properties": {
+              "requests": {
+                "type": "array",
+                "description": "The lines; all with the same `url`, `custom_id`s unique. At most the server's `max_batch_requests` (50,000 by default).",
+                "minItems": 1,
+                "maxItems": 50000,
+                "items": {"$ref": "#/components/schemas/JobLine"}
+              },
+              "endpoint": {
+                "type": "string",
+                "description": "When given, every line's `url` must equal it.",
+                "enum": ["/v1/chat/completions", "/v1/embeddings"]
+              },
+              "metadata": {"$ref": "#/components/schemas/Metadata"},
+              "completion_window": {"$ref": "#/components/schemas/CompletionWindow"}
+            }
+          },
+          "JobStatus": {
+            "type": "string",
+            "description": "`queued` covers scheduled and waiting-to-retry; `running` is leased by a worker; the other four are final.",
+            "enum": ["queued", "running", "succeeded", "failed", "cancelled", "expired"]
+          },
+          "UpstreamResponse": {
+            "type": "object",
+            "description": "The upstream answer kept with a job.",
+            "required": ["status_code", "request_id", "body"],
+            "properties": {
+              "status_code": {"type": "integer"},
+              "request_id": {"type": ["string", "null"], "description": "The provider's request id, when it sent one."},
+              "body": {"description": "The upstream body: its JSON when it is JSON, else a string."}
+            }
+          },
+          "Failure": {
+            "type": "object",
+            "description": "Why a job did not end with a 2xx answer.",
+            "required": ["code", "message"],
+            "properties": {
+              "code": {"type": "string"},
+              "message": {"type": "string"}
+            }
+          },
+          "JobUsage": {
+            "type": "object",
+            "description": "Token usage of the upstream answer (OpenAI's names).",
+            "required": ["prompt_tokens", "completion_tokens", "total_tokens"],
+            "properties": {
+              "prompt_tokens": {"type": "integer"},
+              "completion_tokens": {"type": "integer"},
+              "total_tokens": {"type": "integer"},
+              "prompt_tokens_details": {
+                "type": "object",
+                "description": "Present when some prompt tokens were cached.",
+                "required": ["cached_tokens"],
+                "properties": {"cached_tokens": {"type": "integer"}}
+              }
+            }
+          },
+          "Job": {
+            "type": "object",
+            "description": "Sluice's job object, with what its billed attempts cost (see CostSummary).",
+            "required": [
+              "id", "object", "status", "custom_id", "batch_id", "model", "provider", "url", "priority", "metadata",
+              "attempts", "max_attempts", "created_at", "started_at", "finished_at", "expires_at", "response", "error",
+              "usage", "cost_micros", "cost_usd", "known_cost_micros", "unknown_cost_requests", "saved_micros"
+            ],
+            "properties": {
+              "id": {"type": "string", "examples": ["job_1"]},
+              "object": {"type": "string", "const": "job"},
+              "status": {"$ref": "#/components/schemas/JobStatus"},
+              "custom_id": {"type": ["string", "null"]},
+              "batch_id": {"type": ["string", "null"]},
+              "model": {"type": "string", "description": "The model sent upstream (without a `provider/` prefix)."},
+              "provider": {"type": "string", "description": "The configured provider the job is routed to."},
+              "url": {"type": "string", "enum": ["/v1/chat/completions", "/v1/embeddings"]},
+              "priority": {"type": "integer"},
+              "metadata": {"$ref": "#/components/schemas/Metadata"},
+              "attempts": {"type": "integer", "description": "Upstream attempts started so far."},
+              "max_attempts": {"type": "integer"},
+              "created_at": {"type": "integer"},
+              "started_at": {"type": ["integer", "null"]},
+              "finished_at": {"type": ["integer", "null"]},
+              "expires_at": {"type": ["integer", "null"], "description": "The deadline: a batch's or a job's window."},
+              "response": {"oneOf": [{"$ref": "#/components/schemas/UpstreamResponse"}, {"type": "null"}]},
+              "error": {"oneOf": [{"$ref": "#/components/schemas/Failure"}, {"type": "null"}]},
+              "usage": {"oneOf": [{"$ref": "#/components/schemas/JobUsage"}, {"type": "null"}]},
+              "cost_micros": {"$ref": "#/components/schemas/CostSummary/properties/cost_micros"},
+              "cost_usd": {"$ref": "#/components/schemas/CostSummary/properties/cost_usd"},
+              "known_cost_micros": {"$ref": "#/components/schemas/CostSummary/properties/known_cost_micros"},
+              "unknown_cost_requests": {"$ref": "#/components/schemas/CostSummary/properties/unknown_cost_requests"},
+              "saved_micros": {"$ref": "#/components/schemas/CostSummary/properties/saved_micros"}
+            }
+          },
+          "JobList": {
+            "type": "object",
+            "required": ["object", "data", "first_id", "last_id", "has_more"],
+            "properties": {
+              "object": {"type": "string", "const": "list"},
+              "data": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}},
+              "first_id": {"type": ["string", "null"]},
+              "last_id": {"type": ["string", "null"]},
+              "has_more": {"type": "boolean"}
+            }
+          },
+          "BatchStatus": {
+            "type": "string",
+            "description": "OpenAI's batch statuses; `completed`, `failed`, `expired` and `cancelled` are final.",
+            "enum": ["validating", "failed", "in_progress", "finalizing", "completed", "expired", "cancelling", "cancelled"]
+          },
+          "BatchUsage": {
+            "type": "object",
+            "description": "Token totals of the batch's answers, in OpenAI's batch usage shape.",
+            "required": ["input_tokens", "input_tokens_details", "output_tokens", "output_tokens_details", "total_tokens"],
+            "properties": {
+              "input_tokens": {"type": "integer"},
+              "input_tokens_details": {
+                "type": "object",
+                "required": ["cached_tokens"],
+                "properties": {"cached_tokens": {"type": "integer"}}
+              },
+              "output_tokens": {"type": "integer"},
+              "output_tokens_details": {
+                "type": "object",
+                "required": ["reasoning_tokens"],
+                "properties": {"reasoning_tokens": {"type": "integer"}}
+              },
+              "total_tokens": {"type": "integer"}
+            }
+          },
+          "Batch": {
+            "type": "object",
+            "description": "OpenAI's batch object, plus `results_url` and what its jobs cost (see CostSummary). The Files API is not served yet, so the file ids are null.",
+            "required": [
+              "id", "object", "endpoint", "errors", "input_file_id", "completion_window", "status", "output_file_id",
+              "error_file_id", "created_at", "in_progress_at", "expires_at", "finalizing_at", "completed_at",
+              "failed_at", "expired_at", "cancelling_at", "cancelled_at", "request_counts", "metadata", "usage",
+              "results_url", "cost_micros", "cost_usd", "known_cost_micros", "unknown_cost_requests", "saved_micros"
+            ],
+            "properties": {
+              "id": {"type": "string", "examples": ["batch_1"]},
+              "object": {"type": "string", "const": "batch"},
+              "endpoint": {"type": "string", "enum": ["/v1/chat/completions", "/v1/embeddings"]},
+              "errors": {"type": "null", "description": "Always null: a batch with a bad line is rejected with a 400."},
+              "input_file_id": {"type": "null"},
+              "completion_window": {"type": "string", "description": "As the client wrote it, e.g. `24h`."},
+              "status": {"$ref": "#/components/schemas/BatchStatus"},
+              "output_file_id": {"type": "null"},
+              "error_file_id": {"type": "null"},
+              "created_at": {"type": "integer"},
+              "in_progress_at": {"type": ["integer", "null"]},
+              "expires_at": {"type": "integer"},
+              "finalizing_at": {"type": ["integer", "null"]},
+              "completed_at": {"type": ["integer", "null"]},
+              "failed_at": {"type": ["integer", "null"]},
+              "expired_at": {"type": ["integer", "null"]},
+              "cancelling_at": {"type": ["integer", "null"]},
+              "cancelled_at": {"type": ["integer", "null"]},
+              "request_counts": {
+                "type": "object",
+                "description": "`failed` counts failed, expired and cancelled jobs.",
+                "required": ["total", "completed", "failed"],
+                "properties": {
+                  "total": {"type": "integer"},
+                  "completed": {"type": "integer"},
+                  "failed": {"type": "integer"}
+                }
+              },
+              "metadata": {"$ref": "#/components/schemas/Metadata"},
+              "usage": {"oneOf": [{"$ref": "#/components/schemas/BatchUsage"}, {"type": "null"}]},
+              "results_url": {"type": "string", "description": "Where the results stream: `/v1/batches/{id}/results`."},
+              "cost_micros": {"$ref": "#/components/schemas/CostSummary/properties/cost_micros"},
+              "cost_usd": {"$ref": "#/components/schemas/CostSummary/properties/cost_usd"},
+              "known_cost_micros": {"$ref": "#/components/schemas/CostSummary/properties/known_cost_micros"},
+              "unknown_cost_requests": {"$ref": "#/components/schemas/CostSummary/properties/unknown_cost_requests"},
+              "saved_micros": {"$ref": "#/components/schemas/CostSummary/properties/saved_micros"}
+            }
+          },
+          "BatchList": {
+            "type": "object",
+            "required": ["object", "data", "first_id", "last_id", "has_more"],
+            "properties": {
+              "object": {"type": "string", "const": "list"},
+              "data": {"type": "array", "items": {"$ref": "#/components/schemas/Batch"}},
+              "first_id": {"type": ["string", "null"]},
+              "last_id": {"type": ["string", "null"]},
+              "has_more": {"type": "boolean"}
+            }
+          },
+          "ResultLine": {
+            "type": "object",
+            "description": "One line of OpenAI's batch output format. Jobs cancelled or expired before they ran have `response: null` and `error.code` `batch_cancelled` or `batch_expired`.",
+            "required": ["id", "custom_id", "response", "error"],
+            "properties": {
+              "id": {"type": "string", "description": "`batch_req_<job id>`."},
+              "custom_id": {"type": ["string", "null"]},
+              "response": {"oneOf": [{"$ref": "#/components/schemas/UpstreamResponse"}, {"type": "null"}]},
+              "error": {"oneOf": [{"$ref": "#/components/schemas/Failure"}, {"type": "null"}]}
+            }
+          },
+          "TenantID": {
+            "type": "string",
+            "description": "1 to 64 characters of a-z, 0-9, `_` and `-`.",
+            "pattern": "^[a-z0-9_-]{1,64}$"
+          },
+          "CreateTenantRequest": {
+            "type": "object",
+            "required": ["id"],
+            "properties": {"id": {"$ref": "#/components/schemas/TenantID"}}
+          },
+          "Tenant": {
+            "type": "object",
+            "required": ["object", "id"],
+            "properties": {
+              "object": {"type": "string", "const": "tenant"},
+              "id": {"$ref": "#/components/schemas/TenantID"}
+            }
+          },
+          "CostSummary": {
+            "type": "object",
+            "description": "What the billed upstream answers cost, in integer micro-dollars (never floating point). When any answer's price was unknown, `cost_micros` and `cost_usd` are null, `unknown_cost_requests` counts those answers and `known_cost_micros` sums the rest. Jobs and batches carry these fields; so does each row of `GET /v1/usage`.",
+            "required": ["cost_micros", "cost_usd", "known_cost_micros", "unknown_cost_requests", "saved_micros"],
+            "properties": {
+              "cost_micros": {"type": ["integer", "null"], "description": "Total cost; null when a price was unknown."},
+              "cost_usd": {
+                "type": ["string", "null"],
+                "description": "`cost_micros` as an exact decimal string with six decimals, e.g. `0.000019`.",
+                "pattern": "^[0-9]+[.][0-9]{6}$"
+              },
+              "known_cost_micros": {"type": "integer", "description": "The sum of the known costs."},
+              "unknown_cost_requests": {"type": "integer", "description": "Billed answers whose price was unknown."},
+              "saved_micros": {"type": "integer", "description": "What cache hits saved."}
+            }
+          },
+          "UsageRow": {
+            "type": "object",
+            "description": "One group of the cost ledger: the keys grouped by (only those), then the sums and the cost fields.",
+            "required": [
+              "requests", "cache_hits", "prompt_tokens", "cached_tokens", "completion_tokens", "cost_micros", "cost_usd",
+              "known_cost_micros", "unknown_cost_requests", "saved_micros"
+            ],
+            "properties": {
+              "tenant": {"type": ["string", "null"]},
+              "provider": {"type": ["string", "null"]},
+              "model": {"type": ["string", "null"]},
+              "day": {"type": ["string", "null"], "description": "`YYYY-MM-DD`, UTC."},
+              "batch_id": {"type": ["string", "null"], "description": "Null for jobs submitted alone."},
+              "requests": {"type": "integer", "description": "Billed upstream answers plus cache hits."},
+              "cache_hits": {"type": "integer"},
+              "prompt_tokens": {"type": "integer"},
+              "cached_tokens": {"type": "integer"},
+              "completion_tokens": {"type": "integer"},
+              "cost_micros": {"$ref": "#/components/schemas/CostSummary/properties/cost_micros"},
+              "cost_usd": {"$ref": "#/components/schemas/CostSummary/properties/cost_usd"},
+              "known_cost_micros": {"$ref": "#/components/schemas/CostSummary/properties/known_cost_micros"},
+              "unknown_cost_requests": {"$ref": "#/components/schemas/CostSummary/properties/unknown_cost_requests"},
+              "saved_micros": {"$ref": "#/components/schemas/CostSummary/properties/saved_micros"}
+            }
+          },
+          "UsageList": {
+            "type": "object",
+            "required": ["object", "data"],
+            "properties": {
+              "object": {"type": "string", "const": "list"},
+              "data": {"type": "array", "items": {"$ref": "#/components/schemas/UsageRow"}}
+            }
+          },
+          "APIKey": {
+            "type": "object",
+            "required": ["object", "tenant", "key", "prefix"],
+            "properties": {
+              "object": {"type": "string", "const": "api_key"},
+              "tenant": {"$ref": "#/components/schemas/TenantID"},
+              "key": {"type": "string", "description": "`sk-sluice-` and 48 hex characters; shown only here."},
+              "prefix": {"type": "string", "description": "The key's non-secret label: `sk-sluice-` and its first 8 hex."}
+            }
+          }
+        }
+        """#
+}
