@@ -50,6 +50,8 @@ package final class JobStore: Sendable {
     private let waiters = FinalJobWaiters()
     private let cancellations = Broadcaster<JobID>()
     private let insertions = Broadcaster<String>()
+    /// Where each provider's next fair claim starts among the tenants.
+    private let claimRotation = ClaimRotation()
 
     /// Opens (creating when missing) and migrates the database, and starts the writer thread.
     ///
@@ -234,16 +236,23 @@ package final class JobStore: Sendable {
 
     // MARK: Worker transitions (each conditional on the lease token; `false` means the lease was stale)
 
-    /// Claims up to `limit` runnable jobs of the provider (queued, `run_at <= now`), highest priority first, then
-    /// FIFO, in one `UPDATE … RETURNING`; each gets a fresh lease token and `attempt + 1`.
-    /// Jobs whose deadline passed are not claimed.
+    /// Claims up to `limit` runnable jobs of the provider (queued, `run_at <= now`), fairly across tenants:
+    /// tenants in rotation each get an equal share while they have work, and within a tenant the highest priority
+    /// goes first, then FIFO (see `StoreWrites.claimFairly`). One write transaction; each job gets a fresh lease
+    /// token and `attempt + 1`. Jobs whose deadline passed are not claimed. The result interleaves the tenants.
     package func claim(provider: String, limit: Int, leaseDuration: Duration, now: Date = Date()) async throws
         -> [ClaimedJob]
     {
         let now = now.unixMilliseconds
         let lease = leaseDuration.wholeMilliseconds
+        let rotation = claimRotation
         return try await writer.write { db in
-            try StoreWrites(db: db).claim(provider: provider, limit: limit, leaseMilliseconds: lease, now: now)
+            let claim = try StoreWrites(db: db).claimFairly(
+                provider: provider, limit: limit, leaseMilliseconds: lease, now: now,
+                after: rotation.lastTenant(provider: provider)
+            )
+            rotation.served(claim.lastServed, provider: provider)
+            return claim.jobs
         }
     }
 

@@ -141,6 +141,13 @@ enum Schema {
         ALTER TABLE batches ADD COLUMN unknown_cost_requests INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE batches ADD COLUMN saved_micros INTEGER NOT NULL DEFAULT 0;
         """,
+        // 3: fair claiming across tenants. The claim walks the tenants with queued work of a provider and takes each
+        // one's best jobs (priority, then FIFO), so the claim index leads with (provider, tenant); it replaces the
+        // provider-wide one, which nothing else reads.
+        """
+        CREATE INDEX jobs_claim_fair ON jobs(provider, tenant, priority DESC, id) WHERE state = 'queued';
+        DROP INDEX jobs_claim;
+        """,
     ]
 
     /// The schema version this build writes.

@@ -10,21 +10,6 @@ extension StoreWrites {
         var maxAttempts: Int
     }
 
-    func claim(provider: String, limit: Int, leaseMilliseconds: Int64, now: Int64) throws -> [ClaimedJob] {
-        guard limit > 0 else { return [] }
-        var claimed: [ClaimedJob] = []
-        claimed.reserveCapacity(limit)
-        try db.withStatement(Self.claimSQL) { statement in
-            try statement.bind(now + leaseMilliseconds, at: 1)
-            try statement.bind(now, at: 2)
-            try statement.bind(provider, at: 3)
-            try statement.bind(limit, at: 4)
-            while try statement.step() { claimed.append(StoredRows.claimed(statement)) }
-        }
-        // RETURNING does not promise an order.
-        return claimed.sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }
-    }
-
     func heartbeat(_ leases: [JobLease], leaseMilliseconds: Int64, now: Int64) throws -> Set<JobID> {
         var cancelRequested: Set<JobID> = []
         try db.withStatement(Self.heartbeatSQL) { statement in
@@ -224,19 +209,6 @@ extension StoreWrites {
     }
 
     // MARK: SQL
-
-    // `random()` is evaluated per row: each claimed job gets its own 64-bit lease token.
-    // https://www.sqlite.org/lang_corefunc.html#random
-    private static let claimSQL = """
-        UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_token = random(), lease_expires_at = ?1,
-            started_at = coalesce(started_at, ?2), updated_at = ?2
-        WHERE id IN (
-            SELECT id FROM jobs
-            WHERE state = 'queued' AND provider = ?3 AND run_at <= ?2 AND (deadline IS NULL OR deadline > ?2)
-            ORDER BY priority DESC, id
-            LIMIT ?4)
-        RETURNING \(StoredRows.claimedColumns)
-        """
 
     private static let heartbeatSQL = """
         UPDATE jobs SET lease_expires_at = ?1, updated_at = ?2
