@@ -1,0 +1,160 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Jobs
+@testable import Workers
+
+/// An admission step that answers with a fixed decision and records what it is asked and told.
+private final class RecordingStep: JobAdmission {
+    struct Log {
+        var admitted: [JobID] = []
+        var settled: [(JobID, String)] = []
+    }
+
+    private let decide: @Sendable (AdmissionRequest) -> AdmissionDecision
+    private let log = Mutex(Log())
+
+    init(_ decide: @escaping @Sendable (AdmissionRequest) -> AdmissionDecision) {
+        self.decide = decide
+    }
+
+    var admitted: [JobID] { log.withLock { $0.admitted } }
+    var settled: [(JobID, String)] { log.withLock { $0.settled } }
+
+    func admit(_ request: AdmissionRequest) async throws -> AdmissionDecision {
+        let decision = decide(request)
+        if case .admitted = decision { log.withLock { $0.admitted.append(request.job.id) } }
+        return decision
+    }
+
+    func settle(_ request: AdmissionRequest, outcome: UpstreamOutcome) async {
+        let name: String
+        switch outcome {
+        case .notSent: name = "notSent"
+        case .answered(let answer, _): name = "answered \(answer.response.statusCode)"
+        case .failed: name = "failed"
+        case .aborted: name = "aborted"
+        }
+        log.withLock { $0.settled.append((request.job.id, name)) }
+    }
+}
+
+@Suite struct LaneAdmissionTests {
+    private static func configuration(_ steps: [any JobAdmission]) -> WorkerPool.Configuration {
+        var configuration = PoolHarness.configuration()
+        configuration.admission = { _ in steps }
+        return configuration
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_settlesEveryAdmittingStepOnce_withTheAnswer() async throws {
+        let step = RecordingStep { _ in .admitted }
+        let script = FakeTransport.always(.respond(FakeTransport.ok()))
+        try await PoolHarness.with(configuration: Self.configuration([step]), script: script) { harness in
+            let id = try await harness.insert("one")
+            #expect(try await harness.final(id).state == .succeeded)
+            try await eventually("the step is settled") { !step.settled.isEmpty }
+            #expect(step.admitted == [id])
+            #expect(step.settled.map(\.1) == ["answered 200"])
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_whenAStepRejects_failsTheJobWithoutACall_andSettlesTheStepsBefore()
+        async throws
+    {
+        let first = RecordingStep { _ in .admitted }
+        let second = RecordingStep { _ in .rejected(JobFailure(code: "quota_exceeded", message: "over budget")) }
+        let script = FakeTransport.always(.respond(FakeTransport.ok()))
+        try await PoolHarness.with(configuration: Self.configuration([first, second]), script: script) { harness in
+            let job = try await harness.final(try await harness.insert("over"))
+            #expect(job.state == .failed)
+            #expect(job.error?.code == "quota_exceeded")
+            #expect(job.attempt == 1)
+            #expect(harness.transport.calls == 0)
+            #expect(first.settled.map(\.1) == ["notSent"])
+            #expect(second.settled.isEmpty)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_whenAStepDefers_requeuesTheJobLaterWithoutBurningAnAttempt() async throws {
+        let until = Date().addingTimeInterval(3_600)
+        let step = RecordingStep { _ in
+            .deferred(until: until, reason: JobFailure(code: "quota_exceeded", message: "window full"))
+        }
+        let script = FakeTransport.always(.respond(FakeTransport.ok()))
+        try await PoolHarness.with(configuration: Self.configuration([step]), script: script) { harness in
+            let id = try await harness.insert("later")
+            try await eventually("the job is back in the queue") {
+                let job = try await harness.job(id)
+                return job.state == .queued && job.error?.code == "quota_exceeded"
+            }
+            let job = try await harness.job(id)
+            #expect(job.attempt == 0)
+            #expect(abs(job.runAt.timeIntervalSince(until)) < 1)
+            #expect(harness.transport.calls == 0)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_whenADeferralEndsPastTheDeadline_failsTheJobNow() async throws {
+        let step = RecordingStep { _ in
+            .deferred(until: Date().addingTimeInterval(3_600), reason: JobFailure(code: "rate_limited", message: "x"))
+        }
+        let script = FakeTransport.always(.respond(FakeTransport.ok()))
+        try await PoolHarness.with(configuration: Self.configuration([step]), script: script) { harness in
+            let id = try await harness.insert("soon", deadline: Date().addingTimeInterval(60))
+            let job = try await harness.final(id)
+            #expect(job.state == .failed)
+            #expect(job.error?.code == "rate_limited")
+            #expect(harness.transport.calls == 0)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_whenAStepAnswers_succeedsWithoutACall() async throws {
+        let cached = JobResponse(
+            statusCode: 200, requestID: "cache", body: Data(#"{"cached":true}"#.utf8),
+            usage: TokenUsage(promptTokens: 0, completionTokens: 0)
+        )
+        let step = RecordingStep { _ in .answered(cached) }
+        let script = FakeTransport.always(.respond(FakeTransport.ok()))
+        try await PoolHarness.with(configuration: Self.configuration([step]), script: script) { harness in
+            let job = try await harness.final(try await harness.insert("hit"))
+            #expect(job.state == .succeeded)
+            #expect(job.response?.requestID == "cache")
+            #expect(harness.transport.calls == 0)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_whenTheCallTimesOut_settlesWithTheFailure() async throws {
+        let step = RecordingStep { _ in .admitted }
+        let script = FakeTransport.first(
+            .fail(TransportError(.timeout, message: "slow")), then: .respond(FakeTransport.ok())
+        )
+        try await PoolHarness.with(configuration: Self.configuration([step]), script: script) { harness in
+            #expect(try await harness.final(try await harness.insert("slow")).state == .succeeded)
+            try await eventually("both attempts are settled") { step.settled.count == 2 }
+            #expect(step.settled.map(\.1) == ["failed", "answered 200"])
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func run_whenCancelledWhileWaitingForAdmission_endsCancelledWithoutACall()
+        async throws
+    {
+        // A step that waits until its task is cancelled, like a rate limiter with no capacity.
+        struct Blocking: JobAdmission {
+            func admit(_ request: AdmissionRequest) async throws -> AdmissionDecision {
+                try await Task.sleep(for: .seconds(600))
+                return .admitted
+            }
+            func settle(_ request: AdmissionRequest, outcome: UpstreamOutcome) async {}
+        }
+        let script = FakeTransport.always(.respond(FakeTransport.ok()))
+        try await PoolHarness.with(configuration: Self.configuration([Blocking()]), script: script) { harness in
+            let id = try await harness.insert("waiting")
+            let lane = try #require(harness.pool.lanes[PoolHarness.provider])
+            try await eventually("the job waits in the lane") { lane.waitingCount == 1 }
+            _ = try await harness.store.cancelJob(id, tenant: PoolHarness.tenant)
+            #expect(try await harness.final(id).state == .cancelled)
+            #expect(harness.transport.calls == 0)
+        }
+    }
+}
