@@ -321,9 +321,13 @@ def scale(binary, work, total, batch_lines, drain_seconds):
                     now_n, now_t = drained(live), time.perf_counter()
                     rates.append((now_n - last) / (now_t - t_last))
                     last, t_last = now_n, now_t
+            # Early window after the lane's start-up ramp (its adaptive window grows per round trip) vs the last.
             k = max(1, len(rates) // 4)
-            r["drain_first_per_s"] = sum(rates[1:1 + k]) / len(rates[1:1 + k]) if len(rates) > 1 else rates[0]
+            skip = min(3, max(0, len(rates) - 2 * k))
+            early = rates[skip:skip + k]
+            r["drain_first_per_s"] = sum(early) / len(early)
             r["drain_last_per_s"] = sum(rates[-k:]) / k
+            r["drain_median_per_s"] = sorted(rates[skip:])[len(rates[skip:]) // 2]
             r["drained"] = last
             r["rss_draining_mb"] = rss.peak
             r["drain_rates"] = [round(x) for x in rates]

@@ -26,6 +26,18 @@ import Testing
         #expect(headers.fields.map(\.value) == ["12", "one two"])
     }
 
+    @Test func consume_whenNamesMixedCaseOrLinesMalformed_lowercasesNamesAndSkipsNonFields() {
+        var headers = CurlResponseHeaders()
+        for line in [
+            "HTTP/1.1 429 Too Many Requests\r\n", "X-RateLimit-Remaining-Requests:0\r\n", "garbage without colon\r\n",
+            "X-Note: caf\u{E9} \t\r\n", "Empty:\r\n", "\n",
+        ] {
+            feed(line, to: &headers)
+        }
+        #expect(headers.fields.map(\.name) == ["x-ratelimit-remaining-requests", "x-note", "empty"])
+        #expect(headers.fields.map(\.value) == ["0", "caf\u{E9}", ""])
+    }
+
     @Test func code_whenCurlFails_mapsToTransportCodes() {
         #expect(TransportError.code(for: CURLE_OPERATION_TIMEDOUT) == .timeout)
         #expect(TransportError.code(for: CURLE_COULDNT_CONNECT) == .connect)
