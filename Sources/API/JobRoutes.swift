@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import Jobs
 
 /// `/v1/jobs`: submit one job, read it (with `?wait=` long-poll), list and cancel.
@@ -53,7 +54,14 @@ struct JobRoutes: Sendable {
         let wait = try ListQuery(request).wait(maxSeconds: configuration.maxWaitSeconds)
         guard var job = try await store.job(id, tenant: caller.tenant) else { throw Self.notFound(id.description) }
         if let wait, !job.state.isFinal {
-            guard let waited = try await store.waitUntilFinal(id, tenant: caller.tenant, timeout: wait) else {
+            // A graceful shutdown ends the wait early with the job as it is, so long-polls never hold back the
+            // workers' drain (the API stops first and waits for its in-flight requests).
+            let store = self.store
+            let tenant = caller.tenant
+            let waited = try await cancelWhenGracefulShutdown {
+                try await store.waitUntilFinal(id, tenant: tenant, timeout: wait)
+            }
+            guard let waited else {
                 throw Self.notFound(id.description)
             }
             job = waited

@@ -92,3 +92,26 @@ import Testing
         try await harness.shutdown()
     }
 }
+
+@Suite struct LongPollShutdownTests {
+    /// Without the early end, the 60 s long-poll would hold the shutdown past the one-minute time limit.
+    @Test(.timeLimit(.minutes(1)))
+    func longPoll_whenTheServerShutsDown_returnsTheJobAsItIsAtOnce() async throws {
+        // Every upstream call hangs (until the mock itself shuts down), so the job cannot finish on its own.
+        let harness = try await EndToEndHarness(faults: .init(hang: 1.0))
+        let poll = try await harness.withServer(harness.configuration(shutdownTimeoutSeconds: 0)) { client in
+            let line = #"{"method":"POST","url":"/v1/chat/completions","body":{"model":"mock-chat","messages":[{"role":"user","content":"x"}]}}"#
+            let (_, job) = try await client.post("/v1/jobs", body: Data(line.utf8))
+            let id = try #require(job["id"] as? String)
+            // The poll is in flight when `withServer` returns and triggers the shutdown.
+            return Task { () -> (Int, String?) in
+                let (status, job) = try await client.get("/v1/jobs/\(id)?wait=60")
+                return (status, job["status"] as? String)
+            }
+        }
+        let (status, state) = try await poll.value
+        #expect(status == 200)
+        #expect(state == "queued" || state == "running")
+        try await harness.shutdown()
+    }
+}
