@@ -52,7 +52,11 @@ extension Lane {
             return
         case .decided(.deferred(let until, let reason)):
             logger.debug("admission deferred the job", metadata: ["code": "\(reason.code)"])
-            await record(Settlement.deferral(job: job, until: until, reason: reason, now: Date()), job: job, logger: logger)
+            await record(
+                Settlement.deferral(job: job, until: until, reason: reason, now: Date()),
+                job: job,
+                logger: logger
+            )
             return
         case .decided(.rejected(let failure)):
             await record(.fail(nil, failure), job: job, logger: logger)
@@ -150,7 +154,11 @@ extension Lane {
 
     /// Settles `steps` in reverse order. Runs in an unstructured task awaited on the spot, so a cancelled job task
     /// (shutdown) still gives back what it reserved (the same shield as `shielded`).
-    private func settle(_ steps: ArraySlice<any JobAdmission>, request: AdmissionRequest, outcome: UpstreamOutcome)
+    private func settle(
+        _ steps: ArraySlice<any JobAdmission>,
+        request: AdmissionRequest,
+        outcome: UpstreamOutcome
+    )
         async
     {
         guard !steps.isEmpty else { return }

@@ -8,11 +8,14 @@
 ///   their limits per model. A header limit below the configured one is honoured; a higher one is not used
 ///   (the configuration may deliberately keep to a share of it).
 ///
-/// A call is admitted when every bucket that applies has a request and the estimated tokens to spare (keeping
-/// the headroom), the lane is not paused, and — while no limit is known for its model — the adaptive window has
-/// room. Admission takes one request and the estimate; settlement gives back or charges the difference to what
-/// the provider counted (`TokenEstimate.providerCharge(for:)`), or gives back the tokens when no usage came
-/// (the request stays counted: the provider saw it).
+/// A call is admitted when every bucket that applies has a request and the estimated tokens to spare on top of
+/// what the calls in flight hold (keeping the headroom), the lane is not paused, and — while no limit is known
+/// for its model — the adaptive window has room. Admission *holds* one request and the estimate; settlement
+/// releases the hold and charges the bucket what the provider counted: one request and
+/// `TokenEstimate.providerCharge(for:)` tokens, or no tokens when no usage came (the request stays counted: the
+/// provider saw it); a call that was never sent is charged nothing. Charging at settlement keeps the buckets'
+/// clipping at capacity in step with the provider's, so a burst that reaches the provider slowly cannot make us
+/// run ahead of it.
 ///
 /// Unknown limits (no `rpm`/`tpm` configured and no headers seen yet for the model): the lane starts with
 /// `initialWindow` calls in flight; the first answer that carries rate-limit headers hands the model over to
@@ -64,24 +67,69 @@ package struct LaneRateLimits: Sendable {
         }
     }
 
-    /// The buckets of one scope (the lane, or one model).
+    /// The buckets of one scope (the lane, or one model), and what the calls in flight hold of them.
     package struct Buckets: Sendable, Equatable {
         package var requests: TokenBucket?
         package var tokens: TokenBucket?
+        package var heldRequests: Double = 0
+        package var heldTokens: Double = 0
 
         package var isEmpty: Bool { requests == nil && tokens == nil }
+
+        /// How long until a call of `tokens` fits (zero: now; nil: only when a call in flight settles).
+        func waitTime(tokens: Int, headroom: Duration, now: ContinuousClock.Instant) -> Duration? {
+            var wait: Duration = .zero
+            if let requests {
+                let reserve = requests.perSecond * headroom.timeInterval
+                guard let time = requests.waitTime(for: 1, held: heldRequests, reserve: reserve, now: now) else {
+                    return nil
+                }
+                wait = max(wait, time)
+            }
+            if let bucket = self.tokens {
+                let reserve = bucket.perSecond * headroom.timeInterval
+                guard let time = bucket.waitTime(for: Double(tokens), held: heldTokens, reserve: reserve, now: now)
+                else { return nil }
+                wait = max(wait, time)
+            }
+            return wait
+        }
+
+        /// Holds one request and `tokens` in the buckets that exist; returns which it held in.
+        mutating func hold(tokens: Int) -> (requests: Bool, tokens: Bool) {
+            if requests != nil { heldRequests += 1 }
+            if self.tokens != nil { heldTokens += Double(tokens) }
+            return (requests != nil, self.tokens != nil)
+        }
+
+        /// Releases a hold, then charges what the provider counted.
+        mutating func settle(
+            held: (requests: Bool, tokens: Bool),
+            tokens: Int,
+            charge: (requests: Double, tokens: Double),
+            now: ContinuousClock.Instant
+        ) {
+            if held.requests { heldRequests = max(0, heldRequests - 1) }
+            if held.tokens { heldTokens = max(0, heldTokens - Double(tokens)) }
+            if charge.requests != 0 { requests?.charge(charge.requests, now: now) }
+            if charge.tokens != 0 { self.tokens?.charge(charge.tokens, now: now) }
+        }
     }
 
     /// What an admitted call holds until it settles.
     package struct Reservation: Sendable, Equatable {
         package var model: String
-        /// Tokens taken from the token buckets.
+        /// Tokens held in the token buckets.
         package var tokens: Int
         /// Whether the call counts against the adaptive window.
         package var adaptive: Bool
-        /// Admissions (and reserved tokens) before this one, to tell how many went out after it.
-        package var sequence: UInt64
-        package var tokensBefore: Int
+        /// Which of the model's learned buckets existed (and so hold the call) at admission.
+        var modelHeld: (requests: Bool, tokens: Bool)
+
+        package static func == (lhs: Reservation, rhs: Reservation) -> Bool {
+            lhs.model == rhs.model && lhs.tokens == rhs.tokens && lhs.adaptive == rhs.adaptive
+                && lhs.modelHeld == rhs.modelHeld
+        }
     }
 
     /// The answer to "may this call go now?".
@@ -125,8 +173,6 @@ package struct LaneRateLimits: Sendable {
     /// Admitted calls not yet settled, and those among them counted against the window.
     package private(set) var inFlight = 0
     package private(set) var adaptiveInFlight = 0
-    private var admissions: UInt64 = 0
-    private var tokensAdmitted = 0
 
     package init(settings: Settings, now: ContinuousClock.Instant) {
         self.settings = settings
@@ -142,10 +188,6 @@ package struct LaneRateLimits: Sendable {
         !lane.isEmpty || !(models[model]?.isEmpty ?? true)
     }
 
-    private func reserve(of bucket: TokenBucket) -> Double {
-        bucket.perSecond * settings.headroom.timeInterval
-    }
-
     // MARK: Admission
 
     /// Admits a call for `model` costing an estimated `tokens`, or says how long to wait.
@@ -156,33 +198,24 @@ package struct LaneRateLimits: Sendable {
 
         var wait = Duration.zero
         for buckets in [lane, models[model]].compactMap({ $0 }) {
-            if let requests = buckets.requests {
-                wait = max(wait, requests.waitTime(for: 1, reserve: reserve(of: requests), now: now))
+            guard let time = buckets.waitTime(tokens: tokens, headroom: settings.headroom, now: now) else {
+                return .waitForSettlement
             }
-            if let bucket = buckets.tokens {
-                wait = max(wait, bucket.waitTime(for: Double(tokens), reserve: reserve(of: bucket), now: now))
-            }
+            wait = max(wait, time)
         }
         guard wait == .zero else { return .wait(wait) }
 
-        lane.requests?.take(1, now: now)
-        lane.tokens?.take(Double(tokens), now: now)
-        models[model]?.requests?.take(1, now: now)
-        models[model]?.tokens?.take(Double(tokens), now: now)
-        let reservation = Reservation(
-            model: model, tokens: tokens, adaptive: adaptive, sequence: admissions, tokensBefore: tokensAdmitted
-        )
-        admissions += 1
-        tokensAdmitted += tokens
+        _ = lane.hold(tokens: tokens)
+        let modelHeld = models[model]?.hold(tokens: tokens) ?? (false, false)
         inFlight += 1
         if adaptive { adaptiveInFlight += 1 }
-        return .admitted(reservation)
+        return .admitted(Reservation(model: model, tokens: tokens, adaptive: adaptive, modelHeld: modelHeld))
     }
 
     /// How many more jobs the lane should claim now, for calls estimated at `tokensPerCall` each, given
     /// `waiting` claimed jobs not admitted yet; and, when none, how long until one more could be (nil: until a
-    /// call settles, or the waiting jobs are admitted). The lane still admits each job through `admit`; this only keeps jobs from piling up
-    /// inside the lane (holding leases, and deciding fairness later than the claim).
+    /// call settles, or the waiting jobs are admitted). The lane still admits each job through `admit`; this only
+    /// keeps jobs from piling up inside the lane (holding leases, and deciding fairness later than the claim).
     package func claimAllowance(
         tokensPerCall: Int,
         waiting: Int,
@@ -195,43 +228,51 @@ package struct LaneRateLimits: Sendable {
             return count > 0 ? (count, nil) : (0, nil)
         }
         let tokens = Double(max(1, tokensPerCall))
-        func allowance(_ buckets: Buckets) -> (count: Int, retryAfter: Duration) {
+        let headroom = settings.headroom.timeInterval
+        func allowance(_ buckets: Buckets) -> (count: Int, retryAfter: Duration?) {
             var count = Int.max
-            var retryAfter = Duration.zero
+            var retryAfter: Duration? = .zero
+            func wait(_ time: Duration?) {
+                guard let current = retryAfter else { return }
+                retryAfter = time.map { max(current, $0) }
+            }
             if let requests = buckets.requests {
-                let reserve = reserve(of: requests)
-                count = min(count, requests.available(units: 1, reserve: reserve, now: now) - waiting)
-                retryAfter = max(
-                    retryAfter,
-                    requests.waitTime(for: Double(waiting + 1), reserve: reserve, now: now)
-                )
+                let reserve = requests.perSecond * headroom
+                let held = buckets.heldRequests
+                count = min(count, requests.available(units: 1, held: held, reserve: reserve, now: now) - waiting)
+                wait(requests.waitTime(for: Double(waiting + 1), held: held, reserve: reserve, now: now))
             }
             if let bucket = buckets.tokens {
-                let reserve = reserve(of: bucket)
-                count = min(count, bucket.available(units: tokens, reserve: reserve, now: now) - waiting)
-                retryAfter = max(
-                    retryAfter,
-                    bucket.waitTime(for: tokens * Double(waiting + 1), reserve: reserve, now: now)
-                )
+                let reserve = bucket.perSecond * headroom
+                let held = buckets.heldTokens
+                count = min(count, bucket.available(units: tokens, held: held, reserve: reserve, now: now) - waiting)
+                wait(bucket.waitTime(for: tokens * Double(waiting + 1), held: held, reserve: reserve, now: now))
             }
             return (count, retryAfter)
         }
         // The lane's buckets bind every call; among learned per-model buckets, the most generous one says how
         // much some model could take.
-        var result = learned.map(allowance).max { $0.count < $1.count } ?? (Int.max, .zero)
+        var result: (count: Int, retryAfter: Duration?) =
+            learned.map(allowance).max { $0.count < $1.count } ?? (Int.max, .zero)
         if !lane.isEmpty {
             let laneAllowance = allowance(lane)
-            result = (min(result.count, laneAllowance.count), max(result.retryAfter, laneAllowance.retryAfter))
+            let retryAfter: Duration? =
+                if let mine = result.retryAfter, let theirs = laneAllowance.retryAfter { max(mine, theirs) } else {
+                    nil
+                }
+            result = (min(result.count, laneAllowance.count), retryAfter)
         }
         if result.count > 0 { return (result.count, nil) }
-        // Zero means the jobs already waiting will use what is there: look again when a call settles.
-        return (0, result.retryAfter > .zero ? result.retryAfter : nil)
+        // Zero (or nil): the jobs waiting or in flight use what is there; look again when a call settles.
+        guard let retryAfter = result.retryAfter, retryAfter > .zero else { return (0, nil) }
+        return (0, retryAfter)
     }
 
     // MARK: Settlement
 
-    /// Settles an admitted call: learns from the answer's headers, pauses on a 429, adjusts the window, and gives
-    /// back or charges tokens. Returns the pause the lane must observe when this answer started one.
+    /// Settles an admitted call: releases its hold, charges what the provider counted, learns from the answer's
+    /// headers, pauses on a 429 and adjusts the window. Returns the pause the lane must observe when this answer
+    /// started one.
     @discardableResult
     package mutating func settle(
         _ reservation: Reservation,
@@ -241,21 +282,19 @@ package struct LaneRateLimits: Sendable {
         inFlight -= 1
         if reservation.adaptive { adaptiveInFlight -= 1 }
         let model = reservation.model
-
-        guard outcome.sent else {
-            // Never went out: everything comes back.
-            forEachBucket(of: model) { $0.giveBack(1, now: now) } tokens: {
-                $0.giveBack(Double(reservation.tokens), now: now)
-            }
-            return nil
+        // Sent: the request counts, and the tokens the provider reported (none when it reported no usage).
+        let charge = outcome.sent ? (requests: 1.0, tokens: Double(outcome.chargedTokens ?? 0)) : (0, 0)
+        lane.settle(
+            held: (lane.requests != nil, lane.tokens != nil),
+            tokens: reservation.tokens,
+            charge: charge,
+            now: now
+        )
+        if models[model] != nil {
+            models[model]!.settle(held: reservation.modelHeld, tokens: reservation.tokens, charge: charge, now: now)
         }
-        learn(from: outcome.headers, reservation: reservation, now: now)
-
-        // Tokens: settle to what the provider counted, or give the reservation back when no usage came.
-        let difference = Double((outcome.chargedTokens ?? 0) - reservation.tokens)
-        forEachBucket(of: model) { _ in } tokens: { bucket in
-            if difference < 0 { bucket.giveBack(-difference, now: now) } else { bucket.charge(difference, now: now) }
-        }
+        guard outcome.sent else { return nil }
+        learn(from: outcome.headers, model: model, now: now)
 
         if outcome.status == 429 {
             if !knowsLimits(for: model) { window = max(1, window / 2) }
@@ -269,36 +308,34 @@ package struct LaneRateLimits: Sendable {
         return nil
     }
 
-    /// Applies `body` to the lane's and the model's request buckets, and `tokens` to their token buckets.
-    private mutating func forEachBucket(
-        of model: String,
-        requests body: (inout TokenBucket) -> Void,
-        tokens: (inout TokenBucket) -> Void
-    ) {
-        if lane.requests != nil { body(&lane.requests!) }
-        if lane.tokens != nil { tokens(&lane.tokens!) }
-        if models[model]?.requests != nil { body(&models[model]!.requests!) }
-        if models[model]?.tokens != nil { tokens(&models[model]!.tokens!) }
-    }
-
     /// Adopts or adjusts the model's learned buckets from what the provider says.
-    private mutating func learn(from headers: RateLimitHeaders, reservation: Reservation, now: ContinuousClock.Instant)
-    {
+    private mutating func learn(from headers: RateLimitHeaders, model: String, now: ContinuousClock.Instant) {
         guard headers.announcesLimits else { return }
-        var buckets = models[reservation.model] ?? Buckets()
-        let requestsAfter = Double(admissions - reservation.sequence - 1)
-        let tokensAfter = Double(tokensAdmitted - reservation.tokensBefore - reservation.tokens)
-        Self.learn(headers.requests, into: &buckets.requests, sentAfter: requestsAfter, configured: settings.rpm, now)
-        Self.learn(headers.tokens, into: &buckets.tokens, sentAfter: tokensAfter, configured: settings.tpm, now)
-        models[reservation.model] = buckets
+        var buckets = models[model] ?? Buckets()
+        Self.learn(
+            headers.requests,
+            into: &buckets.requests,
+            heldByOthers: buckets.heldRequests,
+            configured: settings.rpm,
+            now
+        )
+        Self.learn(
+            headers.tokens,
+            into: &buckets.tokens,
+            heldByOthers: buckets.heldTokens,
+            configured: settings.tpm,
+            now
+        )
+        models[model] = buckets
     }
 
-    /// One limit: create the bucket at the stated level (less what we sent since), follow a changed limit, and
-    /// lower the level to `remaining` when nothing went out after this call (so the figure is current).
+    /// One limit. A new bucket starts at `remaining` (the provider's level once it counted this call). An existing
+    /// one follows a changed limit, and is lowered when the provider has less left than we think even if every
+    /// call still in flight had already reached it (`remaining + heldByOthers`): another client shares the key.
     private static func learn(
         _ limit: RateLimitHeaders.Limit,
         into bucket: inout TokenBucket?,
-        sentAfter: Double,
+        heldByOthers: Double,
         configured: Int?,
         _ now: ContinuousClock.Instant
     ) {
@@ -307,15 +344,11 @@ package struct LaneRateLimits: Sendable {
         if let configured, configured <= perMinute, bucket == nil { return }
         let remaining = limit.remaining.map(Double.init)
         guard var current = bucket else {
-            let level = (remaining ?? Double(perMinute)) - sentAfter
-            bucket = TokenBucket(perMinute: perMinute, level: level, now: now)
+            bucket = TokenBucket(perMinute: perMinute, level: remaining ?? Double(perMinute), now: now)
             return
         }
         if current.perMinute != perMinute { current.resize(perMinute: perMinute, now: now) }
-        if let remaining {
-            if sentAfter <= 0 { current.lower(to: remaining, now: now) }
-            if remaining <= 0 { current.lower(to: 0, now: now) }
-        }
+        if let remaining { current.lower(to: remaining + heldByOthers, now: now) }
         bucket = current
     }
 

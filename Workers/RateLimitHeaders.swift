@@ -148,7 +148,8 @@ package struct RateLimitHeaders: Sendable, Equatable {
         func byte(_ index: Int) -> UInt8? { index < scalars.count ? scalars[index] : nil }
         guard let year = digits(0, 4), byte(4) == UInt8(ascii: "-"), let month = digits(5, 2),
             byte(7) == UInt8(ascii: "-"), let day = digits(8, 2),
-            let separator = byte(10), separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t")
+            let separator = byte(10),
+            separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t")
                 || separator == UInt8(ascii: " "),
             let hour = digits(11, 2), byte(13) == UInt8(ascii: ":"), let minute = digits(14, 2),
             byte(16) == UInt8(ascii: ":"), let second = digits(17, 2),

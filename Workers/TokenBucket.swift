@@ -4,13 +4,16 @@
 /// Pure: every method takes `now`, so the arithmetic is tested without clocks. The level may go below zero
 /// after `charge(_:now:)` (a call used more than it reserved); it then refills from there.
 ///
-/// `reserve` is headroom the bucket keeps unused: a unit is taken only while `level - amount >= reserve`. Kept
-/// at a fraction of a second's refill, it absorbs the jitter between when we admit a call and when the provider
-/// counts it, so running exactly at the limit does not earn the occasional 429.
+/// Calls in flight are *held* by the caller, not taken: a call may go while `level - held - amount >= reserve`,
+/// and is taken (charged) when it settles. Charging at the end rather than at admission keeps the bucket's
+/// clipping at the capacity in step with the provider's, which counts a call somewhere between our admission and
+/// its answer. `reserve` is headroom kept unused against jitter.
 ///
 /// ```swift
 /// var requests = TokenBucket(perMinute: 600, now: now)
-/// if requests.waitTime(for: 1, reserve: 1, now: now) == .zero { requests.take(1, now: now) }
+/// if requests.waitTime(for: 1, held: inFlight, reserve: 1, now: now) == .zero { inFlight += 1 }
+/// // when the call settles:
+/// inFlight -= 1; requests.take(1, now: now)
 /// ```
 package struct TokenBucket: Sendable, Equatable {
     /// The most units the bucket holds (the per-minute limit).
@@ -48,19 +51,37 @@ package struct TokenBucket: Sendable, Equatable {
         updated = max(updated, now)
     }
 
-    /// How long until `amount` units can be taken while keeping `reserve` (zero when they can be taken now).
-    /// An amount larger than the bucket can ever hold needs a full bucket.
-    package func waitTime(for amount: Double, reserve: Double = 0, now: ContinuousClock.Instant) -> Duration {
-        let required = min(amount + reserve, capacity)
+    /// How long until `amount` more units can be held on top of `held` while keeping `reserve` (zero: now).
+    ///
+    /// Nil when refill alone can never make room because units are held (they must settle first). With nothing
+    /// held, an amount larger than the bucket (or than the bucket less the reserve) needs a full bucket.
+    package func waitTime(
+        for amount: Double,
+        held: Double = 0,
+        reserve: Double = 0,
+        now: ContinuousClock.Instant
+    ) -> Duration? {
+        let required: Double
+        if held <= 0 {
+            required = min(amount + reserve, capacity)
+        } else {
+            required = held + min(amount, capacity) + reserve
+            guard required <= capacity else { return nil }
+        }
         let missing = required - level(at: now)
         guard missing > 0 else { return .zero }
         return .seconds(missing / perSecond)
     }
 
-    /// How many units of `amount` each could be taken now while keeping `reserve`.
-    package func available(units amount: Double, reserve: Double = 0, now: ContinuousClock.Instant) -> Int {
+    /// How many units of `amount` each could be held now on top of `held`, keeping `reserve`.
+    package func available(
+        units amount: Double,
+        held: Double = 0,
+        reserve: Double = 0,
+        now: ContinuousClock.Instant
+    ) -> Int {
         guard amount > 0 else { return Int.max }
-        let spare = level(at: now) - reserve
+        let spare = level(at: now) - held - reserve
         guard spare >= amount else { return 0 }
         return Int((spare / amount).rounded(.down))
     }

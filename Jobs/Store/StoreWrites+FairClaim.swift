@@ -19,7 +19,13 @@ extension StoreWrites {
         var lastServed: String?
     }
 
-    func claimFairly(provider: String, limit: Int, leaseMilliseconds: Int64, now: Int64, after lastTenant: String?)
+    func claimFairly(
+        provider: String,
+        limit: Int,
+        leaseMilliseconds: Int64,
+        now: Int64,
+        after lastTenant: String?
+    )
         throws -> FairClaim
     {
         guard limit > 0 else { return FairClaim(jobs: [], lastServed: nil) }
@@ -39,7 +45,11 @@ extension StoreWrites {
                 guard remaining > 0 else { break }
                 let ask = min(share, remaining)
                 let rows = try runnableJobs(
-                    provider: provider, tenant: tenants[index], after: cursors[index], limit: ask, now: now
+                    provider: provider,
+                    tenant: tenants[index],
+                    after: cursors[index],
+                    limit: ask,
+                    now: now
                 )
                 if let last = rows.last {
                     cursors[index] = last
@@ -105,7 +115,11 @@ extension StoreWrites {
 
     /// The tenant's best runnable jobs after `cursor` in (priority DESC, id) order.
     private func runnableJobs(
-        provider: String, tenant: String, after cursor: (priority: Int64, id: Int64), limit: Int, now: Int64
+        provider: String,
+        tenant: String,
+        after cursor: (priority: Int64, id: Int64),
+        limit: Int,
+        now: Int64
     ) throws -> [(priority: Int64, id: Int64)] {
         try db.withStatement(Self.runnableJobsSQL) { statement in
             try statement.bind(provider, at: 1)

@@ -63,7 +63,12 @@ import Workers
         let count = 2_000
         let maxAttempts = 10  // 29% of calls burn an attempt: 0.29^10 makes a job failing 10 times a 4e-6 event
         let faults = MockProviderConfiguration.Faults(
-            fail5xx: 0.20, fail429: 0.10, hang: 0.05, garbage: 0.02, drop: 0.02, hangFor: .seconds(5)
+            fail5xx: 0.20,
+            fail429: 0.10,
+            hang: 0.05,
+            garbage: 0.02,
+            drop: 0.02,
+            hangFor: .seconds(5)
         )
         try await FlowControlHarness.with(
             mock: MockProviderConfiguration(faults: faults),
@@ -111,7 +116,9 @@ import Workers
             var waits: [Double] = []
             for index in 0..<10 {
                 let job = try await harness.submitJob(tenant: "b", name: "single-\(index)")
-                let final = try #require(try await harness.store.waitUntilFinal(job.id, tenant: "b", timeout: .seconds(30)))
+                let final = try #require(
+                    try await harness.store.waitUntilFinal(job.id, tenant: "b", timeout: .seconds(30))
+                )
                 #expect(final.state == .succeeded)
                 if let startedAt = final.startedAt { waits.append(startedAt.timeIntervalSince(final.createdAt) * 1000) }
             }

@@ -45,7 +45,10 @@ struct FlowControlHarness {
             transport: transport,
             providers: [
                 ProviderConfiguration(
-                    name: provider, kind: .openai, baseURL: "http://127.0.0.1:\(port)/v1", models: [model],
+                    name: provider,
+                    kind: .openai,
+                    baseURL: "http://127.0.0.1:\(port)/v1",
+                    models: [model],
                     limits: limits
                 )
             ],
@@ -92,14 +95,21 @@ struct FlowControlHarness {
     func submitBatch(_ count: Int, tenant: String, maxAttempts: Int = 5) async throws -> Batch {
         let jobs = (0..<count).map { index in
             NewJob(
-                customID: "\(tenant)-\(index)", provider: Self.provider, model: Self.model,
-                endpoint: "/v1/chat/completions", body: Self.body("\(tenant) document \(index)"), maxAttempts: maxAttempts
+                customID: "\(tenant)-\(index)",
+                provider: Self.provider,
+                model: Self.model,
+                endpoint: "/v1/chat/completions",
+                body: Self.body("\(tenant) document \(index)"),
+                maxAttempts: maxAttempts
             )
         }
         return try await store.insertBatch(
             NewBatch(
-                endpoint: "/v1/chat/completions", completionWindow: "24h", metadata: nil,
-                expiresAt: Date().addingTimeInterval(86_400), jobs: jobs
+                endpoint: "/v1/chat/completions",
+                completionWindow: "24h",
+                metadata: nil,
+                expiresAt: Date().addingTimeInterval(86_400),
+                jobs: jobs
             ),
             tenant: tenant,
             idempotencyKey: nil
@@ -110,7 +120,10 @@ struct FlowControlHarness {
     func submitJob(tenant: String, name: String) async throws -> Job {
         try await store.insertJob(
             NewJob(
-                customID: name, provider: Self.provider, model: Self.model, endpoint: "/v1/chat/completions",
+                customID: name,
+                provider: Self.provider,
+                model: Self.model,
+                endpoint: "/v1/chat/completions",
                 body: Self.body(name)
             ),
             tenant: tenant,

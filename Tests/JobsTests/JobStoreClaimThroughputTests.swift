@@ -14,7 +14,10 @@ import Testing
             }
             for index in 0..<20 {
                 _ = try await store.insertJob(
-                    newJob(customID: "single-\(index)"), tenant: "tenant-\(index)", idempotencyKey: nil, now: t0
+                    newJob(customID: "single-\(index)"),
+                    tenant: "tenant-\(index)",
+                    idempotencyKey: nil,
+                    now: t0
                 )
             }
             let rounds = 40
@@ -23,7 +26,10 @@ import Testing
             let elapsed = try await clock.measure {
                 for _ in 0..<rounds {
                     claimed += try await store.claim(
-                        provider: "mock", limit: 256, leaseDuration: .seconds(600), now: t0
+                        provider: "mock",
+                        limit: 256,
+                        leaseDuration: .seconds(600),
+                        now: t0
                     ).count
                 }
             }

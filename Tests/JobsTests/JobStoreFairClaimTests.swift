@@ -4,14 +4,22 @@ import Testing
 @testable import Jobs
 
 @Suite struct JobStoreFairClaimTests {
-    private func insert(_ count: Int, tenant: String, priority: Int = 0, runAt: Date? = nil, into store: JobStore)
+    private func insert(
+        _ count: Int,
+        tenant: String,
+        priority: Int = 0,
+        runAt: Date? = nil,
+        into store: JobStore
+    )
         async throws -> [JobID]
     {
         var ids: [JobID] = []
         for index in 0..<count {
             let job = try await store.insertJob(
-                newJob(priority: priority, customID: "\(tenant)-\(index)", runAt: runAt), tenant: tenant,
-                idempotencyKey: nil, now: t0
+                newJob(priority: priority, customID: "\(tenant)-\(index)", runAt: runAt),
+                tenant: tenant,
+                idempotencyKey: nil,
+                now: t0
             )
             ids.append(job.id)
         }

@@ -111,7 +111,9 @@ private final class RecordingStep: JobAdmission {
 
     @Test(.timeLimit(.minutes(1))) func run_whenAStepAnswers_succeedsWithoutACall() async throws {
         let cached = JobResponse(
-            statusCode: 200, requestID: "cache", body: Data(#"{"cached":true}"#.utf8),
+            statusCode: 200,
+            requestID: "cache",
+            body: Data(#"{"cached":true}"#.utf8),
             usage: TokenUsage(promptTokens: 0, completionTokens: 0)
         )
         let step = RecordingStep { _ in .answered(cached) }
@@ -127,7 +129,8 @@ private final class RecordingStep: JobAdmission {
     @Test(.timeLimit(.minutes(1))) func run_whenTheCallTimesOut_settlesWithTheFailure() async throws {
         let step = RecordingStep { _ in .admitted }
         let script = FakeTransport.first(
-            .fail(TransportError(.timeout, message: "slow")), then: .respond(FakeTransport.ok())
+            .fail(TransportError(.timeout, message: "slow")),
+            then: .respond(FakeTransport.ok())
         )
         try await PoolHarness.with(configuration: Self.configuration([step]), script: script) { harness in
             #expect(try await harness.final(try await harness.insert("slow")).state == .succeeded)

@@ -6,7 +6,10 @@ import Testing
     let start = ContinuousClock.now
 
     private func limits(
-        rpm: Int? = nil, tpm: Int? = nil, maxConcurrency: Int = 64, headroom: Duration = .zero
+        rpm: Int? = nil,
+        tpm: Int? = nil,
+        maxConcurrency: Int = 64,
+        headroom: Duration = .zero
     ) -> LaneRateLimits {
         LaneRateLimits(
             settings: .init(rpm: rpm, tpm: tpm, maxConcurrency: maxConcurrency, headroom: headroom, initialWindow: 4),
@@ -33,15 +36,32 @@ import Testing
 
     @Test func admit_withConfiguredRPM_admitsTheBurstThenWaitsForTheRefill() throws {
         var state = limits(rpm: 60)
-        for _ in 0..<60 { _ = try admitted(state.admit(model: "m", tokens: 10, now: start)) }
+        var burst: [LaneRateLimits.Reservation] = []
+        for _ in 0..<60 { burst.append(try admitted(state.admit(model: "m", tokens: 10, now: start))) }
+        // The whole minute is held by calls in flight: only a settlement can make room.
+        #expect(state.admit(model: "m", tokens: 10, now: start) == .waitForSettlement)
+        for reservation in burst { state.settle(reservation, outcome: .init(sent: true, status: 200), now: start) }
         #expect(state.admit(model: "m", tokens: 10, now: start) == .wait(.seconds(1)))
         _ = try admitted(state.admit(model: "m", tokens: 10, now: start + .seconds(1)))
-        #expect(state.inFlight == 61)
+        #expect(state.inFlight == 1)
+    }
+
+    @Test func settle_whenTheCallWasSent_chargesTheRequestThen_notAtAdmission() throws {
+        var state = limits(rpm: 60)
+        let reservation = try admitted(state.admit(model: "m", tokens: 1, now: start))
+        #expect(state.lane.requests?.level == 60)
+        #expect(state.lane.heldRequests == 1)
+        state.settle(reservation, outcome: .init(sent: true, status: 200), now: start)
+        #expect(state.lane.requests?.level == 59)
+        #expect(state.lane.heldRequests == 0)
     }
 
     @Test func admit_keepsTheHeadroomUnused() throws {
         var state = limits(rpm: 600, headroom: .milliseconds(100))  // 10/s → one request of headroom
-        for _ in 0..<599 { _ = try admitted(state.admit(model: "m", tokens: 1, now: start)) }
+        var burst: [LaneRateLimits.Reservation] = []
+        for _ in 0..<599 { burst.append(try admitted(state.admit(model: "m", tokens: 1, now: start))) }
+        #expect(state.admit(model: "m", tokens: 1, now: start) == .waitForSettlement)
+        for reservation in burst { state.settle(reservation, outcome: .init(sent: true, status: 200), now: start) }
         #expect(state.admit(model: "m", tokens: 1, now: start) == .wait(.milliseconds(100)))
     }
 
@@ -49,6 +69,8 @@ import Testing
         var state = limits(tpm: 6_000)  // 100 tokens a second
         let first = try admitted(state.admit(model: "m", tokens: 5_900, now: start))
         #expect(first.tokens == 5_900)
+        #expect(state.admit(model: "m", tokens: 300, now: start) == .waitForSettlement)
+        state.settle(first, outcome: .init(sent: true, status: 200, chargedTokens: 5_900), now: start)
         #expect(state.admit(model: "m", tokens: 300, now: start) == .wait(.seconds(2)))
     }
 
@@ -60,6 +82,7 @@ import Testing
         let big = try admitted(state.admit(model: "m", tokens: 1_000, now: start))
         state.settle(big, outcome: .init(sent: true, status: 200, chargedTokens: 2_500), now: start)
         #expect(state.lane.tokens?.level == 2_500)
+        #expect(state.lane.heldTokens == 0)
         #expect(state.inFlight == 0)
     }
 
@@ -69,6 +92,7 @@ import Testing
         state.settle(reservation, outcome: .notSent, now: start)
         #expect(state.lane.requests?.level == 60)
         #expect(state.lane.tokens?.level == 6_000)
+        #expect(state.lane.heldRequests == 0 && state.lane.heldTokens == 0)
     }
 
     @Test func settle_whenSentWithoutUsage_givesBackTheTokensButKeepsTheRequest() throws {
@@ -140,26 +164,31 @@ import Testing
         state.settle(first, outcome: .init(sent: true, status: 200, headers: headers, chargedTokens: 10), now: start)
         #expect(state.knowsLimits(for: "a"))
         #expect(!state.knowsLimits(for: "b"))
-        // One call went out after `first`: the provider may not have counted it yet.
-        #expect(state.models["a"]?.requests?.level == 499)
-        #expect(state.models["a"]?.tokens?.level == 89_990)
+        // The provider's level once it counted `first`; `second`, still in flight, is charged when it settles.
+        #expect(state.models["a"]?.requests?.level == 500)
+        #expect(state.models["a"]?.tokens?.level == 90_000)
         #expect(state.models["a"]?.requests?.perMinute == 600)
         // Once known, the window no longer applies to the model.
         for _ in 0..<10 { _ = try admitted(state.admit(model: "a", tokens: 10, now: start)) }
         state.settle(second, outcome: .init(sent: true, status: 200), now: start)
-        #expect(state.claimAllowance(tokensPerCall: 10, waiting: 0, now: start).count > 100)
+        #expect(state.models["a"]?.requests?.level == 499)
+        #expect(state.models["a"]?.heldRequests == 10)
+        #expect(state.claimAllowance(tokensPerCall: 10, waiting: 0, now: start).count == 489)
     }
 
     @Test func settle_whenTheLatestCallReportsFewerRemaining_lowersTheLevel() throws {
         var state = limits()
         let first = try admitted(state.admit(model: "a", tokens: 1, now: start))
         state.settle(
-            first, outcome: .init(sent: true, status: 200, headers: Self.openAIHeaders(requests: (600, 599))), now: start
+            first,
+            outcome: .init(sent: true, status: 200, headers: Self.openAIHeaders(requests: (600, 599))),
+            now: start
         )
         let second = try admitted(state.admit(model: "a", tokens: 1, now: start))
         // Another client shares the key: far fewer are left than we counted.
         state.settle(
-            second, outcome: .init(sent: true, status: 200, headers: Self.openAIHeaders(requests: (600, 100))),
+            second,
+            outcome: .init(sent: true, status: 200, headers: Self.openAIHeaders(requests: (600, 100))),
             now: start
         )
         #expect(state.models["a"]?.requests?.level == 100)
@@ -193,9 +222,12 @@ import Testing
         #expect(none.count == 0)
         #expect(none.retryAfter == nil)  // the six waiting take the whole bucket: look again when one settles
         var drained = state
-        _ = try admitted(drained.admit(model: "m", tokens: 5_000, now: start))
-        let later = drained.claimAllowance(tokensPerCall: 1_000, waiting: 0, now: start)
-        #expect(later.count == 1)
+        let big = try admitted(drained.admit(model: "m", tokens: 5_000, now: start))
+        #expect(drained.claimAllowance(tokensPerCall: 1_000, waiting: 0, now: start).count == 1)
+        let held = drained.claimAllowance(tokensPerCall: 1_000, waiting: 1, now: start)
+        #expect(held.count == 0)
+        #expect(held.retryAfter == nil)  // the call in flight holds what refill cannot replace
+        drained.settle(big, outcome: .init(sent: true, status: 200, chargedTokens: 5_000), now: start)
         let after = drained.claimAllowance(tokensPerCall: 1_000, waiting: 1, now: start)
         #expect(after.count == 0)
         #expect(after.retryAfter == .seconds(10))  // 2,000 tokens needed, 1,000 missing at 100/s
