@@ -63,7 +63,7 @@ extension Lane {
             return
         case .decided(.answered(let response)):
             logger.debug("admission answered the job without a call")
-            await record(.complete(response), job: job, logger: logger)
+            await recordAnswerWithoutCall(response, job: job, logger: logger)
             return
         case .decided(.admitted):
             markAdmitted(job.id)
@@ -101,8 +101,8 @@ extension Lane {
         case interrupted
     }
 
-    /// Runs the admission steps, racing them against the job's cancellation event. When the cancellation wins
-    /// although the steps had just admitted, they are settled as not sent.
+    /// Runs the admission steps, racing them against the job's cancellation event and the lane's shutdown. When
+    /// either wins although the steps had just admitted, they are settled as not sent.
     private func admit(_ request: AdmissionRequest, cancel: AsyncEvent) async -> AdmissionResult {
         await withTaskGroup(of: AdmissionResult?.self) { group in
             group.addTask {
@@ -115,6 +115,12 @@ extension Lane {
             group.addTask {
                 await cancel.wait()
                 return cancel.isSet ? .cancelRequested : nil
+            }
+            let stopping = self.stopping
+            group.addTask {
+                // Shutdown: a job not yet admitted goes back to the queue now rather than waiting out the drain.
+                await stopping.wait()
+                return stopping.isSet ? .interrupted : nil
             }
             var chosen: AdmissionResult?
             while let next = await group.next() {

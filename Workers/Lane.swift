@@ -17,8 +17,9 @@ import Synchronization
 /// claims come back empty. One batched heartbeat every `heartbeatInterval` renews the leases of the running jobs
 /// and learns which of them were asked to cancel.
 ///
-/// Shutdown (see `WorkerPool`): `beginShutdown()` stops the claiming; running jobs get `shutdownTimeout` to finish,
-/// then their tasks are cancelled, their transfers aborted and the jobs handed back without burning an attempt.
+/// Shutdown (see `WorkerPool`): `beginShutdown()` stops the claiming and hands back at once the jobs still waiting
+/// for admission; running calls get `shutdownTimeout` to finish, then their tasks are cancelled, their transfers
+/// aborted and the jobs handed back without burning an attempt.
 ///
 /// Deadlines: the store never claims a job whose deadline passed. A job whose deadline passes while it runs is
 /// flagged by maintenance (`JobStore.expireOverdue`); the flag reaches the lane as a cancellation request, the
@@ -54,6 +55,8 @@ package final class Lane: Sendable {
     private let wakeup: AsyncEvent
     /// Set whenever a job leaves the lane: ends the wait of a full lane or of the shutdown drain.
     private let slotFreed = AsyncEvent(.autoReset)
+    /// Set once by `beginShutdown()`: jobs still waiting for admission are handed back at once.
+    let stopping = AsyncEvent(.manualReset)
     private let state = Mutex(State())
 
     private struct State {
@@ -122,6 +125,7 @@ package final class Lane: Sendable {
     /// Stops the claiming; `run()` then drains the running jobs (see `WorkerPool.Configuration.shutdownTimeout`).
     package func beginShutdown() {
         state.withLock { $0.isStopping = true }
+        stopping.set()
         wakeup.set()
         slotFreed.set()
     }

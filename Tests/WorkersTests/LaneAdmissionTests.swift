@@ -40,6 +40,16 @@ private final class RecordingStep: JobAdmission {
     }
 }
 
+/// A step that waits until its task is cancelled, like a rate limiter with no capacity.
+private struct Blocking: JobAdmission {
+    func admit(_ request: AdmissionRequest) async throws -> AdmissionDecision {
+        try await Task.sleep(for: .seconds(600))
+        return .admitted
+    }
+
+    func settle(_ request: AdmissionRequest, outcome: UpstreamOutcome) async {}
+}
+
 @Suite struct LaneAdmissionTests {
     private static func configuration(_ steps: [any JobAdmission]) -> WorkerPool.Configuration {
         var configuration = PoolHarness.configuration()
@@ -139,17 +149,28 @@ private final class RecordingStep: JobAdmission {
         }
     }
 
+    @Test(.timeLimit(.minutes(1))) func shutdown_whenAJobWaitsForAdmission_handsItBackWithoutBurningAnAttempt()
+        async throws
+    {
+        var configuration = PoolHarness.configuration(shutdownTimeout: .seconds(30))
+        configuration.admission = { _ in [Blocking()] }
+        let script = FakeTransport.always(.respond(FakeTransport.ok()))
+        try await PoolHarness.with(configuration: configuration, script: script) { harness in
+            let id = try await harness.insert("waiting")
+            let lane = try #require(harness.pool.lanes[PoolHarness.provider])
+            try await eventually("the job waits in the lane") { lane.waitingCount == 1 }
+            // Without the hand-back on shutdown, this would wait out the 30 s drain.
+            await harness.shutdown()
+            let job = try await harness.job(id)
+            #expect(job.state == .queued)
+            #expect(job.attempt == 0)
+            #expect(harness.transport.calls == 0)
+        }
+    }
+
     @Test(.timeLimit(.minutes(1))) func run_whenCancelledWhileWaitingForAdmission_endsCancelledWithoutACall()
         async throws
     {
-        // A step that waits until its task is cancelled, like a rate limiter with no capacity.
-        struct Blocking: JobAdmission {
-            func admit(_ request: AdmissionRequest) async throws -> AdmissionDecision {
-                try await Task.sleep(for: .seconds(600))
-                return .admitted
-            }
-            func settle(_ request: AdmissionRequest, outcome: UpstreamOutcome) async {}
-        }
         let script = FakeTransport.always(.respond(FakeTransport.ok()))
         try await PoolHarness.with(configuration: Self.configuration([Blocking()]), script: script) { harness in
             let id = try await harness.insert("waiting")
