@@ -66,7 +66,7 @@ extension Lane {
             await recordAnswerWithoutCall(response, job: job, logger: logger)
             return
         case .decided(.admitted):
-            markAdmitted(job.id)
+            break
         }
 
         logger.trace("calling provider")
@@ -138,7 +138,11 @@ extension Lane {
 
     /// The steps in order; a step that declines ends the walk, and the steps before it are settled as not sent.
     private func runAdmissionSteps(_ request: AdmissionRequest) async throws -> AdmissionDecision {
+        let id = request.job.id
+        defer { setPhase(.admitted, of: id) }
         for (index, step) in admission.enumerated() {
+            // The last step is the lane's rate limiter (see `Lane.waitingCount`).
+            setPhase(index == admission.count - 1 ? .rateLimiter : .earlierStep, of: id)
             let decision: AdmissionDecision
             do {
                 decision = try await step.admit(request)

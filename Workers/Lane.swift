@@ -64,10 +64,21 @@ package final class Lane: Sendable {
         var isStopping = false
     }
 
+    /// Where a running job is in its admission.
+    enum AdmissionPhase: Sendable {
+        /// Claimed, no step asked yet.
+        case claimed
+        /// In a step before the rate limiter (a cache follower, a quota): it asks no rate capacity there.
+        case earlierStep
+        /// Waiting in the rate limiter.
+        case rateLimiter
+        /// Admitted: its call holds capacity (or it ended without one).
+        case admitted
+    }
+
     private struct RunningJob {
         var lease: JobLease
-        /// Whether every admission step admitted it (until then it waits for capacity inside the lane).
-        var admitted = false
+        var phase = AdmissionPhase.claimed
         /// Set when the job's cancellation was requested (heartbeat or the store's stream).
         var cancel: AsyncEvent
     }
@@ -142,12 +153,16 @@ package final class Lane: Sendable {
     /// How many jobs the lane runs right now.
     package var runningCount: Int { state.withLock { $0.running.count } }
 
-    /// How many running jobs are still waiting to be admitted.
-    var waitingCount: Int { state.withLock { $0.running.values.count { !$0.admitted } } }
+    /// How many running jobs will ask the rate limiter for capacity and do not hold any yet: claimed ones not yet
+    /// in a step, and those waiting in the rate limiter. Jobs parked in an earlier step (a cache follower waiting
+    /// for its leader's answer) are not counted: they may never need capacity.
+    var waitingCount: Int {
+        state.withLock { $0.running.values.count { $0.phase == .claimed || $0.phase == .rateLimiter } }
+    }
 
-    /// The job passed every admission step and goes to the provider.
-    func markAdmitted(_ id: JobID) {
-        state.withLock { $0.running[id]?.admitted = true }
+    /// Records where the job is in its admission.
+    func setPhase(_ phase: AdmissionPhase, of id: JobID) {
+        state.withLock { $0.running[id]?.phase = phase }
     }
 
     /// Whether `beginShutdown()` was called.

@@ -148,6 +148,24 @@ enum Schema {
         CREATE INDEX jobs_claim_fair ON jobs(provider, tenant, priority DESC, id) WHERE state = 'queued';
         DROP INDEX jobs_claim;
         """,
+        // 4 (quotas): each tenant's quota limits, one row per tenant, one nullable column per quota (NULL: no limit).
+        // Dollars are micro-dollars. `revision` grows with every update so in-memory copies never go back in time.
+        """
+        CREATE TABLE tenant_quotas (
+            tenant TEXT PRIMARY KEY NOT NULL REFERENCES tenants(id),
+            requests_per_minute INTEGER CHECK (requests_per_minute >= 0),
+            requests_per_day INTEGER CHECK (requests_per_day >= 0),
+            requests_per_month INTEGER CHECK (requests_per_month >= 0),
+            tokens_per_minute INTEGER CHECK (tokens_per_minute >= 0),
+            tokens_per_day INTEGER CHECK (tokens_per_day >= 0),
+            tokens_per_month INTEGER CHECK (tokens_per_month >= 0),
+            usd_micros_per_minute INTEGER CHECK (usd_micros_per_minute >= 0),
+            usd_micros_per_day INTEGER CHECK (usd_micros_per_day >= 0),
+            usd_micros_per_month INTEGER CHECK (usd_micros_per_month >= 0),
+            revision INTEGER NOT NULL CHECK (revision >= 1),
+            updated_at INTEGER NOT NULL
+        ) STRICT;
+        """,
     ]
 
     /// The schema version this build writes.

@@ -15,6 +15,7 @@ package struct APIError: Error, HTTPResponseError, CustomStringConvertible {
             case permission = "permission_error"
             case notFound = "not_found_error"
             case rateLimit = "rate_limit_error"
+            case quotaExceeded = "quota_exceeded"
             case server = "server_error"
         }
 
@@ -31,6 +32,8 @@ package struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         package static var notFound: Kind { Kind(.notFound) }
         /// 429: slow down.
         package static var rateLimit: Kind { Kind(.rateLimit) }
+        /// 429: the tenant's quota is used up until its window resets.
+        package static var quotaExceeded: Kind { Kind(.quotaExceeded) }
         /// 5xx: our fault.
         package static var server: Kind { Kind(.server) }
 

@@ -16,16 +16,22 @@ import NIOCore
 /// `GET /healthz`; `POST /v1/jobs`, `GET /v1/jobs`, `GET /v1/jobs/{id}[?wait=]`, `POST /v1/jobs/{id}/cancel`;
 /// `POST /v1/batches`, `GET /v1/batches`, `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`,
 /// `GET /v1/batches/{id}/results`; `GET /v1/usage`;
-/// admin key only: `POST /v1/admin/tenants`, `POST /v1/admin/tenants/{id}/keys`.
+/// admin key only: `POST /v1/admin/tenants`, `POST /v1/admin/tenants/{id}/keys`,
+/// `GET`/`PUT /v1/admin/tenants/{id}/quotas`.
 /// `GET /openapi.json` (no key) describes them all; see `OpenAPIDocument`.
 package struct APIServer: Sendable {
     package let store: JobStore
     package let configuration: APIConfiguration
+    /// Tenant quotas: the admin routes set them, submissions are refused (429) while over. Share it with the
+    /// workers' `TenantQuotaAdmission` so both see the same reservations.
+    package let quotas: QuotaAccountant
     package let logger: Logger
 
-    package init(store: JobStore, configuration: APIConfiguration, logger: Logger) {
+    /// - Parameter quotas: the quota accountant shared with the workers; a private one over `store` when nil.
+    package init(store: JobStore, configuration: APIConfiguration, quotas: QuotaAccountant? = nil, logger: Logger) {
         self.store = store
         self.configuration = configuration
+        self.quotas = quotas ?? QuotaAccountant(store: store)
         self.logger = logger
     }
 
@@ -49,13 +55,21 @@ package struct APIServer: Sendable {
 
         let v1 = router.group("v1")
             .add(middleware: AuthenticationMiddleware(store: store, adminKeyHash: configuration.adminKeyHash))
-        JobRoutes(store: store, configuration: configuration, lineParser: lineParser, bodyReader: bodyReader)
-            .register(on: v1)
-        BatchRoutes(store: store, configuration: configuration, parser: batchParser, bodyReader: bodyReader)
-            .register(on: v1)
+        let quotaGate = SubmitQuotaGate(quotas: quotas)
+        JobRoutes(
+            store: store, configuration: configuration, lineParser: lineParser, bodyReader: bodyReader,
+            quotaGate: quotaGate
+        )
+        .register(on: v1)
+        BatchRoutes(
+            store: store, configuration: configuration, parser: batchParser, bodyReader: bodyReader,
+            quotaGate: quotaGate
+        )
+        .register(on: v1)
         UsageRoutes(store: store).register(on: v1)
-        AdminRoutes(store: store, bodyReader: bodyReader)
-            .register(on: v1.group("admin").add(middleware: AdminOnlyMiddleware()))
+        let admin = v1.group("admin").add(middleware: AdminOnlyMiddleware())
+        AdminRoutes(store: store, bodyReader: bodyReader).register(on: admin)
+        QuotaRoutes(store: store, quotas: quotas, bodyReader: bodyReader).register(on: admin)
         return router
     }
 

@@ -18,6 +18,8 @@ struct BatchRoutes: Sendable {
     let configuration: APIConfiguration
     let parser: BatchRequestParser
     let bodyReader: RequestBodyReader
+    /// Refuses submissions while the tenant is over quota (429 `quota_exceeded`).
+    let quotaGate: SubmitQuotaGate
 
     func register(on v1: RouterGroup<Context>) {
         v1.post("batches", use: create)
@@ -34,6 +36,7 @@ struct BatchRoutes: Sendable {
     /// line rather than an inline document.
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let caller = try context.requireCaller()
+        try await quotaGate.check(tenant: caller.tenant)
         let idempotencyKey = try IdempotencyKey.from(request)
         let query = ListQuery(request)
         let buffer = try await bodyReader.collect(request)

@@ -11,6 +11,8 @@ struct JobRoutes: Sendable {
     let configuration: APIConfiguration
     let lineParser: JobLineParser
     let bodyReader: RequestBodyReader
+    /// Refuses submissions while the tenant is over quota (429 `quota_exceeded`).
+    let quotaGate: SubmitQuotaGate
 
     func register(on v1: RouterGroup<Context>) {
         v1.post("jobs", use: create)
@@ -22,6 +24,7 @@ struct JobRoutes: Sendable {
     /// `POST /v1/jobs`: one job line (plus an optional `completion_window`, which sets its deadline) → 202.
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let caller = try context.requireCaller()
+        try await quotaGate.check(tenant: caller.tenant)
         let idempotencyKey = try IdempotencyKey.from(request)
         let buffer = try await bodyReader.collect(request)
         let now = Date()

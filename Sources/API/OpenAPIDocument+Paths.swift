@@ -57,6 +57,7 @@ extension OpenAPIDocument {
                 "400": {"$ref": "#/components/responses/BadRequest"},
                 "401": {"$ref": "#/components/responses/Unauthorized"},
                 "413": {"$ref": "#/components/responses/ContentTooLarge"},
+                "429": {"$ref": "#/components/responses/QuotaExceeded"},
                 "500": {"$ref": "#/components/responses/ServerError"}
               }
             },
@@ -165,6 +166,7 @@ extension OpenAPIDocument {
                 "400": {"$ref": "#/components/responses/BadRequest"},
                 "401": {"$ref": "#/components/responses/Unauthorized"},
                 "413": {"$ref": "#/components/responses/ContentTooLarge"},
+                "429": {"$ref": "#/components/responses/QuotaExceeded"},
                 "500": {"$ref": "#/components/responses/ServerError"}
               }
             },
@@ -312,6 +314,56 @@ extension OpenAPIDocument {
                 "400": {"$ref": "#/components/responses/BadRequest"},
                 "401": {"$ref": "#/components/responses/Unauthorized"},
                 "403": {"$ref": "#/components/responses/Forbidden"},
+                "413": {"$ref": "#/components/responses/ContentTooLarge"},
+                "500": {"$ref": "#/components/responses/ServerError"}
+              }
+            }
+          },
+          "/v1/admin/tenants/{id}/quotas": {
+            "get": {
+              "operationId": "getTenantQuotas",
+              "tags": ["admin"],
+              "summary": "Read a tenant's quotas and usage",
+              "description": "Admin key only. The limits and, per quota, what its current UTC window recorded, what calls in flight reserved, what remains and when it resets.",
+              "parameters": [
+                {"$ref": "#/components/parameters/TenantID"},
+                {"$ref": "#/components/parameters/RequestID"}
+              ],
+              "responses": {
+                "200": {
+                  "description": "The tenant's quotas.",
+                  "headers": {"x-request-id": {"$ref": "#/components/headers/RequestID"}},
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TenantQuotas"}}}
+                },
+                "401": {"$ref": "#/components/responses/Unauthorized"},
+                "403": {"$ref": "#/components/responses/Forbidden"},
+                "404": {"$ref": "#/components/responses/NotFound"},
+                "500": {"$ref": "#/components/responses/ServerError"}
+              }
+            },
+            "put": {
+              "operationId": "updateTenantQuotas",
+              "tags": ["admin"],
+              "summary": "Set or remove a tenant's quotas",
+              "description": "Admin key only. Sets the quotas named (`null` removes one); the others stay. Takes effect at once for new admissions and submissions; the tenant's jobs waiting for a quota window become runnable and are checked again. Unknown quota names (`unknown_quota`) and bad values (`invalid_quota`) are a 400 naming the key.",
+              "parameters": [
+                {"$ref": "#/components/parameters/TenantID"},
+                {"$ref": "#/components/parameters/RequestID"}
+              ],
+              "requestBody": {
+                "required": true,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TenantQuotasUpdate"}}}
+              },
+              "responses": {
+                "200": {
+                  "description": "The tenant's quotas after the update.",
+                  "headers": {"x-request-id": {"$ref": "#/components/headers/RequestID"}},
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TenantQuotas"}}}
+                },
+                "400": {"$ref": "#/components/responses/BadRequest"},
+                "401": {"$ref": "#/components/responses/Unauthorized"},
+                "403": {"$ref": "#/components/responses/Forbidden"},
+                "404": {"$ref": "#/components/responses/NotFound"},
                 "413": {"$ref": "#/components/responses/ContentTooLarge"},
                 "500": {"$ref": "#/components/responses/ServerError"}
               }

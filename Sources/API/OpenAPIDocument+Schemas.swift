@@ -20,6 +20,7 @@ extension OpenAPIDocument {
                       "permission_error",
                       "not_found_error",
                       "rate_limit_error",
+                      "quota_exceeded",
                       "server_error"
                     ]
                   },
@@ -396,6 +397,89 @@ extension OpenAPIDocument {
             "properties": {
               "object": {"type": "string", "const": "list"},
               "data": {"type": "array", "items": {"$ref": "#/components/schemas/UsageRow"}}
+            }
+          },
+          "TenantQuotasUpdate": {
+            "type": "object",
+            "description": "Quotas to set (a value) or remove (`null`); quotas not named stay as they are. Windows are UTC calendar minutes, days and months. Requests and tokens count upstream calls the provider billed (cache hits excluded) and their prompt plus completion tokens; dollars their known cost.",
+            "additionalProperties": false,
+            "properties": {
+              "requests_per_minute": {"$ref": "#/components/schemas/QuotaCount"},
+              "requests_per_day": {"$ref": "#/components/schemas/QuotaCount"},
+              "requests_per_month": {"$ref": "#/components/schemas/QuotaCount"},
+              "tokens_per_minute": {"$ref": "#/components/schemas/QuotaCount"},
+              "tokens_per_day": {"$ref": "#/components/schemas/QuotaCount"},
+              "tokens_per_month": {"$ref": "#/components/schemas/QuotaCount"},
+              "usd_per_minute": {"$ref": "#/components/schemas/QuotaDollarsInput"},
+              "usd_per_day": {"$ref": "#/components/schemas/QuotaDollarsInput"},
+              "usd_per_month": {"$ref": "#/components/schemas/QuotaDollarsInput"}
+            }
+          },
+          "QuotaCount": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "maximum": 9223372036854775807,
+            "description": "A whole number ≥ 0; null: no limit."
+          },
+          "QuotaDollarsInput": {
+            "type": ["string", "number", "null"],
+            "description": "US dollars ≥ 0 with at most six decimals (`\"12.50\"`), parsed exactly into micro-dollars; null: no limit.",
+            "pattern": "^[0-9]*[.]?[0-9]*$",
+            "minimum": 0
+          },
+          "QuotaDollars": {
+            "type": ["string", "null"],
+            "description": "US dollars as an exact decimal string with six decimals; null: no limit.",
+            "pattern": "^[0-9]+[.][0-9]{6}$"
+          },
+          "TenantQuotas": {
+            "type": "object",
+            "description": "A tenant's quotas and where each stands in its current window.",
+            "required": ["object", "tenant", "revision", "quotas", "usage"],
+            "properties": {
+              "object": {"type": "string", "const": "tenant.quotas"},
+              "tenant": {"$ref": "#/components/schemas/TenantID"},
+              "revision": {"type": "integer", "minimum": 0, "description": "Grows with every update; 0 when never set."},
+              "quotas": {
+                "type": "object",
+                "required": [
+                  "requests_per_minute", "requests_per_day", "requests_per_month", "tokens_per_minute",
+                  "tokens_per_day", "tokens_per_month", "usd_per_minute", "usd_per_day", "usd_per_month"
+                ],
+                "properties": {
+                  "requests_per_minute": {"$ref": "#/components/schemas/QuotaCount"},
+                  "requests_per_day": {"$ref": "#/components/schemas/QuotaCount"},
+                  "requests_per_month": {"$ref": "#/components/schemas/QuotaCount"},
+                  "tokens_per_minute": {"$ref": "#/components/schemas/QuotaCount"},
+                  "tokens_per_day": {"$ref": "#/components/schemas/QuotaCount"},
+                  "tokens_per_month": {"$ref": "#/components/schemas/QuotaCount"},
+                  "usd_per_minute": {"$ref": "#/components/schemas/QuotaDollars"},
+                  "usd_per_day": {"$ref": "#/components/schemas/QuotaDollars"},
+                  "usd_per_month": {"$ref": "#/components/schemas/QuotaDollars"}
+                }
+              },
+              "usage": {"type": "array", "items": {"$ref": "#/components/schemas/QuotaUsage"}}
+            }
+          },
+          "QuotaUsage": {
+            "type": "object",
+            "description": "One quota in its current window. Amounts are in `unit` (micro-dollars for dollar quotas).",
+            "required": ["quota", "unit", "limit", "used", "reserved", "remaining", "window_start", "resets_at"],
+            "properties": {
+              "quota": {
+                "type": "string",
+                "enum": [
+                  "requests_per_minute", "requests_per_day", "requests_per_month", "tokens_per_minute",
+                  "tokens_per_day", "tokens_per_month", "usd_per_minute", "usd_per_day", "usd_per_month"
+                ]
+              },
+              "unit": {"type": "string", "enum": ["requests", "tokens", "micro_usd"]},
+              "limit": {"type": ["integer", "null"], "description": "Null: no limit."},
+              "used": {"type": "integer", "description": "Recorded in this window (settled calls)."},
+              "reserved": {"type": "integer", "description": "Reserved by calls in flight (their estimates)."},
+              "remaining": {"type": ["integer", "null"], "description": "limit − used − reserved, at least 0; null without a limit."},
+              "window_start": {"type": "integer", "description": "Unix seconds."},
+              "resets_at": {"type": "integer", "description": "Unix seconds: when the next window starts."}
             }
           },
           "APIKey": {

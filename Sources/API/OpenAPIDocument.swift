@@ -37,7 +37,7 @@ enum OpenAPIDocument {
             {"name": "jobs", "description": "One request each, Sluice's own job object."},
             {"name": "batches", "description": "OpenAI's batch object and batch output lines."},
             {"name": "usage", "description": "What the cost ledger recorded: tokens and money."},
-            {"name": "admin", "description": "Tenants and API keys; admin key only."},
+            {"name": "admin", "description": "Tenants, API keys and quotas; admin key only."},
             {"name": "service", "description": "Liveness and this document; no key needed."}
           ],
           "paths": \#(paths),
@@ -199,6 +199,21 @@ enum OpenAPIDocument {
               "ContentTooLarge": {
                 "description": "`invalid_request_error` (`request_too_large`): the body is over the server's limit (100 MiB by default).",
                 "headers": {"x-request-id": {"$ref": "#/components/headers/RequestID"}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+              },
+              "QuotaExceeded": {
+                "description": "`quota_exceeded` (type and code): the tenant's quota is used up — its window recorded the whole limit, or the next call does not fit in what is left. The message names the quota, its figures and when it resets (RFC 3339, UTC). Jobs accepted earlier wait in the queue for the window.",
+                "headers": {
+                  "x-request-id": {"$ref": "#/components/headers/RequestID"},
+                  "retry-after": {
+                    "description": "Whole seconds until the quota resets; sent only when that is at most 120 s.",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 120}
+                  },
+                  "x-should-retry": {
+                    "description": "`false` when the reset is more than 120 s away: retrying sooner will not help.",
+                    "schema": {"type": "string", "const": "false"}
+                  }
+                },
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
               },
               "ServerError": {

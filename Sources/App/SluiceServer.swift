@@ -128,16 +128,18 @@ package final class SluiceServer: Sendable {
         let queue = configuration.queue
         let transport = try CurlTransport(configuration: Self.transportConfiguration(for: providers))
         let maintenance = Maintenance(store: store, logger: logger)
+        let quotas = QuotaAccountant(store: store)
         let pool = try WorkerPool(
             store: store, transport: transport, providers: providers,
             configuration: .init(
-                leaseDuration: .seconds(queue.leaseSeconds), shutdownTimeout: .seconds(queue.shutdownTimeoutSeconds)),
+                leaseDuration: .seconds(queue.leaseSeconds), shutdownTimeout: .seconds(queue.shutdownTimeoutSeconds),
+                admission: Self.withTenantQuotas({ _ in [] }, quotas: quotas, prices: store.configuration.prices)),
             environment: environment, startupRescue: maintenance, logger: logger)
         let api = APIServer(
             store: store,
             configuration: APIConfiguration(
                 adminKeyHash: adminKey.hash, providers: providers, defaultMaxAttempts: queue.maxAttempts),
-            logger: logger)
+            quotas: quotas, logger: logger)
         let listen = configuration.listen
         let listening = self.listening
         let logger = self.logger

@@ -209,6 +209,24 @@ import Workers
             try check(await server.send("GET", "/v1/jobs?status=bogus"), "GET", "/v1/jobs")
             try check(await server.send("GET", "/v1/jobs", key: nil), "GET", "/v1/jobs")
             try check(await server.send("GET", "/v1/jobs", key: "sk-sluice-unknown"), "GET", "/v1/jobs")
+
+            let quotas = "/v1/admin/tenants/{id}/quotas"
+            try check(
+                await server.send("PUT", "/v1/admin/tenants/acme/quotas", json: #"{"usd_per_day":"0","requests_per_minute":5}"#),
+                "PUT",
+                quotas
+            )
+            try check(await server.send("PUT", "/v1/admin/tenants/acme/quotas", json: #"{"usd_per_year":1}"#), "PUT", quotas)
+            try check(await server.send("PUT", "/v1/admin/tenants/ghost/quotas", json: "{}"), "PUT", quotas)
+            try check(await server.send("GET", "/v1/admin/tenants/acme/quotas"), "GET", quotas)
+            try check(await server.send("GET", "/v1/admin/tenants/ghost/quotas"), "GET", quotas)
+            try check(await server.send("GET", "/v1/admin/tenants/acme/quotas", key: tenantKey), "GET", quotas)
+            try check(await server.send("POST", "/v1/jobs", key: tenantKey, json: chatLine("q")), "POST", "/v1/jobs")
+            try check(
+                await server.send("POST", "/v1/batches", key: tenantKey, json: #"{"requests":[\#(chatLine("q"))]}"#),
+                "POST",
+                "/v1/batches"
+            )
         }
     }
 

@@ -149,6 +149,20 @@ private struct Blocking: JobAdmission {
         }
     }
 
+    @Test(.timeLimit(.minutes(1))) func run_whenJobsWaitInAnEarlierStep_theyDoNotUseTheRateLimitersClaimAllowance()
+        async throws
+    {
+        // Unknown limits: the rate limiter allows 4 calls in flight. Jobs parked in an earlier step (cache followers
+        // waiting for their leader) ask it nothing, so the lane keeps claiming up to its concurrency.
+        let script = FakeTransport.always(.respond(FakeTransport.ok()))
+        try await PoolHarness.with(configuration: Self.configuration([Blocking()]), script: script) { harness in
+            for index in 0..<6 { _ = try await harness.insert("parked-\(index)") }
+            let lane = try #require(harness.pool.lanes[PoolHarness.provider])
+            try await eventually("all six are claimed") { lane.runningCount == 6 }
+            #expect(lane.waitingCount == 0)
+        }
+    }
+
     @Test(.timeLimit(.minutes(1))) func shutdown_whenAJobWaitsForAdmission_handsItBackWithoutBurningAnAttempt()
         async throws
     {
@@ -158,7 +172,7 @@ private struct Blocking: JobAdmission {
         try await PoolHarness.with(configuration: configuration, script: script) { harness in
             let id = try await harness.insert("waiting")
             let lane = try #require(harness.pool.lanes[PoolHarness.provider])
-            try await eventually("the job waits in the lane") { lane.waitingCount == 1 }
+            try await eventually("the job waits in the lane") { lane.runningCount == 1 }
             // Without the hand-back on shutdown, this would wait out the 30 s drain.
             await harness.shutdown()
             let job = try await harness.job(id)
@@ -175,7 +189,7 @@ private struct Blocking: JobAdmission {
         try await PoolHarness.with(configuration: Self.configuration([Blocking()]), script: script) { harness in
             let id = try await harness.insert("waiting")
             let lane = try #require(harness.pool.lanes[PoolHarness.provider])
-            try await eventually("the job waits in the lane") { lane.waitingCount == 1 }
+            try await eventually("the job waits in the lane") { lane.runningCount == 1 }
             _ = try await harness.store.cancelJob(id, tenant: PoolHarness.tenant)
             #expect(try await harness.final(id).state == .cancelled)
             #expect(harness.transport.calls == 0)
