@@ -52,6 +52,7 @@ let package = Package(
             dependencies: [
                 "Jobs",
                 "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -28,6 +28,8 @@ package struct ClaimedJob: Sendable {
     package var attempt: Int
     package var maxAttempts: Int
     package var deadline: Date?
+    /// How the job uses the response cache.
+    package var cache: CacheMode = .auto
 
     package var id: JobID { lease.jobID }
 }

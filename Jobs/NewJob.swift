@@ -23,10 +23,13 @@ package struct NewJob: Sendable {
     package var deadline: Date?
     /// When the job may first run; nil means at once (the insert time).
     package var runAt: Date?
+    /// How the job uses the response cache (the line's `"cache"`; default `.auto`).
+    package var cache: CacheMode
 
     package init(
         customID: String?, provider: String, model: String, endpoint: String, body: Data,
-        priority: Int = 0, metadata: Data? = nil, maxAttempts: Int = 5, deadline: Date? = nil, runAt: Date? = nil
+        priority: Int = 0, metadata: Data? = nil, maxAttempts: Int = 5, deadline: Date? = nil, runAt: Date? = nil,
+        cache: CacheMode = .auto
     ) {
         self.customID = customID
         self.provider = provider
@@ -38,6 +41,7 @@ package struct NewJob: Sendable {
         self.maxAttempts = maxAttempts
         self.deadline = deadline
         self.runAt = runAt
+        self.cache = cache
     }
 }
 

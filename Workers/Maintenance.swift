@@ -6,7 +6,8 @@ import Synchronization
 package import struct Foundation.Date
 
 /// The queue's housekeeping as a `Service`: at start it hands back every job the previous run left `running`
-/// (`rescueAllRunning`), then every `interval` it rescues expired leases and expires overdue jobs.
+/// (`rescueAllRunning`), then every `interval` it rescues expired leases, expires overdue jobs and deletes expired
+/// response-cache entries.
 ///
 /// The start-up rescue runs once per instance; `WorkerPool` awaits it (see `rescuePreviousRun()`) before its first
 /// claim, so jobs claimed by this run are never taken for the previous run's.
@@ -37,10 +38,13 @@ package final class Maintenance: Service {
         package var rescued: Int
         /// Jobs whose deadline passed, moved to `expired`.
         package var expired: Int
+        /// Expired response-cache entries deleted.
+        package var cachePruned: Int
 
-        package init(rescued: Int, expired: Int) {
+        package init(rescued: Int, expired: Int, cachePruned: Int = 0) {
             self.rescued = rescued
             self.expired = expired
+            self.cachePruned = cachePruned
         }
     }
 
@@ -117,11 +121,12 @@ package final class Maintenance: Service {
         }
     }
 
-    /// One maintenance pass: rescue expired leases, then expire overdue jobs.
+    /// One maintenance pass: rescue expired leases, expire overdue jobs, delete expired cache entries.
     package func runOnce(now: Date = Date()) async throws -> Counts {
         let rescued = try await store.rescueExpiredLeases(now: now)
         let expired = try await store.expireOverdue(now: now)
-        return Counts(rescued: rescued, expired: expired)
+        let cachePruned = try await store.pruneExpiredCache(now: now)
+        return Counts(rescued: rescued, expired: expired, cachePruned: cachePruned)
     }
 
     package func run() async throws {

@@ -166,6 +166,29 @@ enum Schema {
             updated_at INTEGER NOT NULL
         ) STRICT;
         """,
+        // 5 (cache): the response cache, keyed by the request's fingerprint (SHA-256 over the canonical request,
+        // including the tenant when the cache is tenant-scoped), with its TTL; and each job's cache control.
+        """
+        CREATE TABLE cache (
+            key BLOB PRIMARY KEY NOT NULL CHECK (length(key) = 32),
+            tenant TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            response_status INTEGER NOT NULL,
+            response_request_id TEXT,
+            response_body BLOB NOT NULL,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            cached_tokens INTEGER,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            hits INTEGER NOT NULL DEFAULT 0 CHECK (hits >= 0)
+        ) STRICT;
+        CREATE INDEX cache_expiry ON cache(expires_at);
+
+        ALTER TABLE jobs ADD COLUMN cache_mode TEXT NOT NULL DEFAULT 'auto'
+            CHECK (cache_mode IN ('auto','use','bypass','refresh'));
+        """,
     ]
 
     /// The schema version this build writes.

@@ -105,12 +105,13 @@ struct StoreWrites {
         try statement.bind(deadline?.unixMilliseconds, at: 12)
         try statement.bind(key, at: 13)
         try statement.bind(now, at: 14)
+        try statement.bind(job.cache.rawValue, at: 15)
     }
 
     private static let insertJobSQL = """
         INSERT INTO jobs(tenant, batch_id, custom_id, provider, model, endpoint, body, priority, metadata, state,
-            max_attempts, run_at, deadline, idempotency_key, created_at, updated_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?11, ?12, ?13, ?14, ?14)
+            max_attempts, run_at, deadline, idempotency_key, created_at, updated_at, cache_mode)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?11, ?12, ?13, ?14, ?14, ?15)
         """
 
     private static let insertBatchSQL = """

@@ -13,7 +13,7 @@ enum StoredRows {
 
     static let claimedColumns = """
         id, lease_token, tenant, batch_id, custom_id, provider, model, endpoint, body, priority, attempt, \
-        max_attempts, deadline
+        max_attempts, deadline, cache_mode
         """
 
     static let batchColumns = """
@@ -82,7 +82,8 @@ enum StoredRows {
             priority: row.int(at: 9),
             attempt: row.int(at: 10),
             maxAttempts: row.int(at: 11),
-            deadline: date(row, 12)
+            deadline: date(row, 12),
+            cache: CacheMode(rawValue: row.string(at: 13)) ?? .auto
         )
     }
 

@@ -5,7 +5,7 @@ import NIOCore
 /// Validates one job line (an OpenAI batch input line plus Sluice's options) and turns it into a `NewJob`.
 ///
 /// A line is `{"custom_id"?, "method": "POST", "url": "/v1/chat/completions" | "/v1/embeddings",
-/// "body": {…, "model": …}, "priority"?, "metadata"?, "max_attempts"?}`. Unknown members are ignored.
+/// "body": {…, "model": …}, "priority"?, "metadata"?, "max_attempts"?, "cache"?}`. Unknown members are ignored.
 /// The body is kept byte for byte; only a `provider/model` name is spliced to the bare model name.
 struct JobLineParser {
     /// The endpoints a job may call.
@@ -150,6 +150,14 @@ struct JobLineParser {
             maxAttempts = number
         }
 
+        var cache = CacheMode.auto
+        if let value = present(view.member("cache", of: line)) {
+            guard let text = view.string(value), let mode = CacheMode(rawValue: text), mode != .auto else {
+                throw location.error("`cache` must be \"use\", \"bypass\" or \"refresh\".", field: "cache")
+            }
+            cache = mode
+        }
+
         var metadata: Data?
         if let value = present(view.member("metadata", of: line)) {
             if let problem = Self.metadataProblem(value, in: view) {
@@ -179,7 +187,8 @@ struct JobLineParser {
             priority: priority,
             metadata: metadata,
             maxAttempts: maxAttempts,
-            deadline: nil
+            deadline: nil,
+            cache: cache
         )
         return Line(job: job, endpoint: url)
     }

@@ -39,7 +39,7 @@ extension OpenAPIDocument {
               "operationId": "createJob",
               "tags": ["jobs"],
               "summary": "Submit one job",
-              "description": "One OpenAI batch input line plus Sluice's options (`priority`, `metadata`, `max_attempts`) and an optional `completion_window`, which sets the job's deadline. The line is validated, then committed; the 202 is sent after the commit. A repeat with the same `Idempotency-Key` returns the original job.",
+              "description": "One OpenAI batch input line plus Sluice's options (`priority`, `metadata`, `max_attempts`, `cache`) and an optional `completion_window`, which sets the job's deadline. The line is validated, then committed; the 202 is sent after the commit. A repeat with the same `Idempotency-Key` returns the original job.",
               "parameters": [
                 {"$ref": "#/components/parameters/IdempotencyKey"},
                 {"$ref": "#/components/parameters/RequestID"}

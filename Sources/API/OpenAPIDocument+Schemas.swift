@@ -66,6 +66,11 @@ extension OpenAPIDocument {
             "minimum": 1,
             "maximum": 100
           },
+          "CacheControl": {
+            "type": "string",
+            "description": "How the job uses Sluice's response cache. Absent: embeddings and temperature-0 chat are answered from the cache when an identical request was answered before (per tenant, within the TTL) and share the call of an identical request in flight; sampled chat is not cached. `use`: cache whatever the sampling settings; `bypass`: never look up, store or share; `refresh`: skip the lookup but store the new answer. A cache hit costs nothing and records what it saved (`saved_micros`).",
+            "enum": ["use", "bypass", "refresh"]
+          },
           "Model": {
             "type": "string",
             "description": "A model served by a configured provider, or `provider/model` to pick one explicitly (the body is forwarded with the bare model name). An unknown model is a 400 `model_not_found`.",
@@ -100,7 +105,8 @@ extension OpenAPIDocument {
               "body": {"$ref": "#/components/schemas/ChatCompletionBody"},
               "priority": {"$ref": "#/components/schemas/Priority"},
               "metadata": {"$ref": "#/components/schemas/Metadata"},
-              "max_attempts": {"$ref": "#/components/schemas/MaxAttempts"}
+              "max_attempts": {"$ref": "#/components/schemas/MaxAttempts"},
+              "cache": {"$ref": "#/components/schemas/CacheControl"}
             }
           },
           "EmbeddingJobLine": {
@@ -113,7 +119,8 @@ extension OpenAPIDocument {
               "body": {"$ref": "#/components/schemas/EmbeddingBody"},
               "priority": {"$ref": "#/components/schemas/Priority"},
               "metadata": {"$ref": "#/components/schemas/Metadata"},
-              "max_attempts": {"$ref": "#/components/schemas/MaxAttempts"}
+              "max_attempts": {"$ref": "#/components/schemas/MaxAttempts"},
+              "cache": {"$ref": "#/components/schemas/CacheControl"}
             }
           },
           "JobLine": {

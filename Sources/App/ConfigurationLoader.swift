@@ -17,6 +17,7 @@ import Yams
 /// prices:                      # US dollars per 1M tokens; replaces the built-in entry of that name
 ///   gpt-4o-mini: {input: 0.15, cached_input: 0.075, output: 0.60, batch_input: 0.075, batch_output: 0.30}
 ///   local/llama-3.1-8b: {input: 0, output: 0}   # provider/model wins over model
+/// cache: {enabled: true, scope: tenant, ttl_seconds: 86400}   # scope: tenant (default) or global
 /// ```
 package enum ConfigurationLoader {
     /// The largest `max_concurrency` accepted: each running call holds a connection and a file descriptor.
@@ -61,9 +62,11 @@ package enum ConfigurationLoader {
                 configuration.queue = try queue(value)
             case "prices":
                 configuration.prices = try prices(value)
+            case "cache":
+                configuration.cache = try cache(value)
             default:
                 throw top.unknown(
-                    key, value, allowed: ["listen", "data_dir", "providers", "mock", "queue", "prices"])
+                    key, value, allowed: ["listen", "data_dir", "providers", "mock", "queue", "prices", "cache"])
             }
         }
         return configuration
@@ -204,6 +207,26 @@ package enum ConfigurationLoader {
             }
         }
         return queue
+    }
+
+    /// `cache:` — `enabled`, `scope` (`tenant` or `global`) and `ttl_seconds`.
+    private static func cache(_ node: Node) throws -> SluiceConfiguration.Cache {
+        let fields = try Fields(node, context: "cache")
+        var cache = SluiceConfiguration.Cache()
+        for (key, value) in fields.entries {
+            switch key {
+            case "enabled": cache.enabled = try bool(value, "cache.enabled")
+            case "scope":
+                let text = try string(value, "cache.scope")
+                guard let scope = SluiceConfiguration.Cache.Scope(rawValue: text) else {
+                    throw ConfigurationError(line: value.mark?.line, "'cache.scope' must be tenant or global")
+                }
+                cache.scope = scope
+            case "ttl_seconds": cache.ttlSeconds = try int(value, "cache.ttl_seconds", min: 1)
+            default: throw fields.unknown(key, value, allowed: ["enabled", "scope", "ttl_seconds"])
+            }
+        }
+        return cache
     }
 
     /// `prices:` — model name (or `provider/model`) → rates in US dollars per 1M tokens, read from the YAML text

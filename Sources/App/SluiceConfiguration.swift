@@ -47,6 +47,32 @@ package struct SluiceConfiguration: Sendable, Equatable {
         }
     }
 
+    /// The response cache (`cache:` section).
+    package struct Cache: Sendable, Equatable {
+        /// Whose answers a request may be served.
+        package enum Scope: String, Sendable, Equatable, CaseIterable {
+            /// Only the same tenant's (the default): two tenants never see each other's answers.
+            case tenant
+            /// Any tenant's identical request.
+            case global
+        }
+
+        /// Whether lanes answer from the cache and deduplicate identical requests in flight (default true).
+        package var enabled: Bool
+        /// `tenant` (default: a tenant is only served its own answers) or `global`.
+        package var scope: Scope
+        /// How long a stored answer is served (default 86,400 s: 24 hours).
+        package var ttlSeconds: Int
+
+        package static let defaultTTLSeconds = 86_400
+
+        package init(enabled: Bool = true, scope: Scope = .tenant, ttlSeconds: Int = Cache.defaultTTLSeconds) {
+            self.enabled = enabled
+            self.scope = scope
+            self.ttlSeconds = ttlSeconds
+        }
+    }
+
     package static let defaultHost = "127.0.0.1"
     package static let defaultPort = 8080
     package static let defaultDataDirectory = "./sluice-data"
@@ -62,11 +88,13 @@ package struct SluiceConfiguration: Sendable, Equatable {
     /// Prices from the configuration's `prices:` section (micro-dollars per 1M tokens), by model name or
     /// `provider/model`; each replaces the built-in entry of that name (see ``priceTable``).
     package var prices: [String: ModelPrice]
+    /// The response cache.
+    package var cache: Cache
 
     package init(
         listen: Listen = Listen(), dataDirectory: String = SluiceConfiguration.defaultDataDirectory,
         providers: [ProviderConfiguration] = [], mock: Mock = Mock(enabled: true), queue: Queue = Queue(),
-        prices: [String: ModelPrice] = [:]
+        prices: [String: ModelPrice] = [:], cache: Cache = Cache()
     ) {
         self.listen = listen
         self.dataDirectory = dataDirectory
@@ -74,6 +102,7 @@ package struct SluiceConfiguration: Sendable, Equatable {
         self.mock = mock
         self.queue = queue
         self.prices = prices
+        self.cache = cache
     }
 
     /// The price table the ledger uses: the built-in table with the configuration's prices on top.

@@ -32,7 +32,7 @@ package final class SluiceServer: Sendable {
     package let configuration: SluiceConfiguration
     private let environment: [String: String]
     private let handleSignals: Bool
-    private let logger: Logger
+    let logger: Logger
     private let listening = PortSignal()
     private let control = Mutex(Control())
 
@@ -133,7 +133,8 @@ package final class SluiceServer: Sendable {
             store: store, transport: transport, providers: providers,
             configuration: .init(
                 leaseDuration: .seconds(queue.leaseSeconds), shutdownTimeout: .seconds(queue.shutdownTimeoutSeconds),
-                admission: Self.withTenantQuotas({ _ in [] }, quotas: quotas, prices: store.configuration.prices)),
+                admission: Self.withTenantQuotas(
+                    responseCacheAdmission(store: store), quotas: quotas, prices: store.configuration.prices)),
             environment: environment, startupRescue: maintenance, logger: logger)
         let api = APIServer(
             store: store,

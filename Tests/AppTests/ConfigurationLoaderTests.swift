@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func parse_whenKeyIsUnknown_namesItsLine() {
-        #expect(throws: ConfigurationError(line: 3, "unknown key 'lisen' (expected one of: listen, data_dir, providers, mock, queue, prices)")) {
+        #expect(throws: ConfigurationError(line: 3, "unknown key 'lisen' (expected one of: listen, data_dir, providers, mock, queue, prices, cache)")) {
             try ConfigurationLoader.parse(
                 yaml: """
                     data_dir: ./d
