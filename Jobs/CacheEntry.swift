@@ -18,8 +18,14 @@ package struct CacheEntry: Sendable, Equatable {
     package var hits: Int
 
     package init(
-        key: Data, tenant: String, provider: String, model: String, response: JobResponse, createdAt: Date,
-        expiresAt: Date, hits: Int = 0
+        key: Data,
+        tenant: String,
+        provider: String,
+        model: String,
+        response: JobResponse,
+        createdAt: Date,
+        expiresAt: Date,
+        hits: Int = 0
     ) {
         self.key = key
         self.tenant = tenant

@@ -284,7 +284,8 @@ private struct Parser {
             let first = try hex4()
             if (0xD800..<0xDC00).contains(first) {
                 // A high surrogate must be followed by an escaped low surrogate.
-                guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"),
+                    bytes[index + 1] == UInt8(ascii: "u")
                 else { throw error("unpaired surrogate") }
                 index += 2
                 let second = try hex4()

@@ -37,7 +37,11 @@ package struct RequestFingerprint: Sendable, Equatable {
     package var tenant: String?
 
     package init(
-        family: ProviderConfiguration.Kind, model: String, endpoint: String, body: CanonicalJSON, tenant: String?
+        family: ProviderConfiguration.Kind,
+        model: String,
+        endpoint: String,
+        body: CanonicalJSON,
+        tenant: String?
     ) {
         self.family = family
         self.model = model

@@ -112,7 +112,10 @@ package final class ResponseCache: Sendable {
         let use = CacheUse.decide(mode: job.cache, endpoint: job.endpoint, body: body)
         guard use != .off else { return nil }
         let fingerprint = RequestFingerprint(
-            family: family, model: job.model, endpoint: job.endpoint, body: body,
+            family: family,
+            model: job.model,
+            endpoint: job.endpoint,
+            body: body,
             tenant: configuration.scope == .tenant ? job.tenant : nil
         )
         return (fingerprint.key, use)

@@ -57,7 +57,11 @@ package struct ResponseCacheAdmission: JobAdmission {
         cache.state.withLock { state in
             state.statistics.misses += 1
             state.pending[request.ticket] = ResponseCache.Pending(
-                key: key, leads: leads, entryTenant: entryTenant, provider: job.provider, model: job.model
+                key: key,
+                leads: leads,
+                entryTenant: entryTenant,
+                provider: job.provider,
+                model: job.model
             )
         }
         return .admitted
@@ -72,15 +76,21 @@ package struct ResponseCacheAdmission: JobAdmission {
         if let answer {
             let now = Date()
             let entry = CacheEntry(
-                key: pending.key, tenant: pending.entryTenant, provider: pending.provider, model: pending.model,
-                response: answer, createdAt: now, expiresAt: now.addingTimeInterval(cache.configuration.ttl.timeInterval)
+                key: pending.key,
+                tenant: pending.entryTenant,
+                provider: pending.provider,
+                model: pending.model,
+                response: answer,
+                createdAt: now,
+                expiresAt: now.addingTimeInterval(cache.configuration.ttl.timeInterval)
             )
             do {
                 try await cache.store.storeCachedResponse(entry)
                 cache.state.withLock { $0.statistics.stored += 1 }
             } catch {
                 cache.logger.error(
-                    "storing an answer in the cache failed", metadata: ["job": "\(request.job.id)", "error": "\(error)"]
+                    "storing an answer in the cache failed",
+                    metadata: ["job": "\(request.job.id)", "error": "\(error)"]
                 )
             }
         }

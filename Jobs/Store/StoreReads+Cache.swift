@@ -12,7 +12,8 @@ extension StoreReads {
             var usage: TokenUsage?
             if let prompt = row.optionalInt(at: 7) {
                 usage = TokenUsage(
-                    promptTokens: prompt, completionTokens: row.optionalInt(at: 8) ?? 0,
+                    promptTokens: prompt,
+                    completionTokens: row.optionalInt(at: 8) ?? 0,
                     cachedTokens: row.optionalInt(at: 9) ?? 0
                 )
             }
@@ -22,7 +23,9 @@ extension StoreReads {
                 provider: row.string(at: 2),
                 model: row.string(at: 3),
                 response: JobResponse(
-                    statusCode: row.int(at: 4), requestID: row.optionalString(at: 5), body: row.data(at: 6),
+                    statusCode: row.int(at: 4),
+                    requestID: row.optionalString(at: 5),
+                    body: row.data(at: 6),
                     usage: usage
                 ),
                 createdAt: Date(unixMilliseconds: row.int64(at: 10)),

@@ -10,7 +10,10 @@ extension SluiceServer {
         guard settings.enabled else { return { _ in [] } }
         let cache = ResponseCache(
             store: store,
-            configuration: .init(scope: settings.scope == .global ? .global : .tenant, ttl: .seconds(settings.ttlSeconds)),
+            configuration: .init(
+                scope: settings.scope == .global ? .global : .tenant,
+                ttl: .seconds(settings.ttlSeconds)
+            ),
             logger: logger
         )
         return { provider in [cache.admission(for: provider)] }

@@ -47,7 +47,9 @@ import Workers
 
             // Another tenant asking the very same questions is not served the first tenant's answers.
             let globex = try await admin.createTenantKey("globex")
-            let other = try await Self.submitBoth(TenantClient(base: client.base, transport: client.transport, key: globex))
+            let other = try await Self.submitBoth(
+                TenantClient(base: client.base, transport: client.transport, key: globex)
+            )
             let afterOther = harness.mock.stats.snapshot
             #expect(afterOther.requests == afterFirst.requests + Self.chatLines + Self.embedLines)
             for (original, theirs) in zip(first, other) {
@@ -108,19 +110,32 @@ struct TenantClient: Sendable {
         return (response.status, try ServerClient.object(response.body))
     }
 
-    func post(_ path: String, body: Data, contentType: String = "application/jsonl") async throws
+    func post(
+        _ path: String,
+        body: Data,
+        contentType: String = "application/jsonl"
+    ) async throws
         -> (status: Int, json: [String: Any])
     {
         let response = try await transport.send(
-            HTTPRequest(method: "POST", url: base + path, headers: auth + [("content-type", contentType)], body: body))
+            HTTPRequest(method: "POST", url: base + path, headers: auth + [("content-type", contentType)], body: body)
+        )
         return (response.status, try ServerClient.object(response.body))
     }
 
     /// Creates the tenant and one API key for it (admin key only); returns the key.
     func createTenantKey(_ tenant: String) async throws -> String {
-        let created = try await post("/v1/admin/tenants", body: Data(#"{"id":"\#(tenant)"}"#.utf8), contentType: "application/json")
+        let created = try await post(
+            "/v1/admin/tenants",
+            body: Data(#"{"id":"\#(tenant)"}"#.utf8),
+            contentType: "application/json"
+        )
         #expect(created.status == 201)
-        let key = try await post("/v1/admin/tenants/\(tenant)/keys", body: Data("{}".utf8), contentType: "application/json")
+        let key = try await post(
+            "/v1/admin/tenants/\(tenant)/keys",
+            body: Data("{}".utf8),
+            contentType: "application/json"
+        )
         #expect(key.status == 201)
         return try #require(key.json["key"] as? String)
     }
@@ -130,7 +145,9 @@ struct TenantClient: Sendable {
         let deadline = ContinuousClock.now + timeout
         while true {
             let (_, batch) = try await get("/v1/batches/\(id)")
-            if let status = batch["status"] as? String, ["completed", "failed", "expired", "cancelled"].contains(status) {
+            if let status = batch["status"] as? String,
+                ["completed", "failed", "expired", "cancelled"].contains(status)
+            {
                 return batch
             }
             if ContinuousClock.now > deadline {
@@ -144,7 +161,8 @@ struct TenantClient: Sendable {
     /// The response body of each result line, by `custom_id`, re-serialised with sorted keys.
     func resultBodies(_ id: String) async throws -> [String: String] {
         let response = try await transport.send(
-            HTTPRequest(method: "GET", url: base + "/v1/batches/\(id)/results", headers: auth))
+            HTTPRequest(method: "GET", url: base + "/v1/batches/\(id)/results", headers: auth)
+        )
         #expect(response.status == 200)
         var bodies: [String: String] = [:]
         for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n") {
@@ -163,7 +181,8 @@ struct TenantClient: Sendable {
 func cachedChatBatch(lines: Int, prefix: String = "t0") -> Data {
     var text = ""
     for i in 0..<lines {
-        text += #"{"custom_id":"\#(prefix)-\#(i)","method":"POST","url":"/v1/chat/completions","body":{"model":"mock-chat","temperature":0,"messages":[{"role":"user","content":"Classify document \#(i)"}]}}"#
+        text +=
+            #"{"custom_id":"\#(prefix)-\#(i)","method":"POST","url":"/v1/chat/completions","body":{"model":"mock-chat","temperature":0,"messages":[{"role":"user","content":"Classify document \#(i)"}]}}"#
         text += "\n"
     }
     return Data(text.utf8)

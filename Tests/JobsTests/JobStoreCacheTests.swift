@@ -6,8 +6,13 @@ import Testing
 @Suite struct JobStoreCacheTests {
     func entry(_ byte: UInt8, tenant: String = "acme", expiresAt: Date = t0.addingTimeInterval(60)) -> CacheEntry {
         CacheEntry(
-            key: Data(repeating: byte, count: 32), tenant: tenant, provider: "mock", model: "m",
-            response: okResponse(prompt: 11, completion: 4), createdAt: t0, expiresAt: expiresAt
+            key: Data(repeating: byte, count: 32),
+            tenant: tenant,
+            provider: "mock",
+            model: "m",
+            response: okResponse(prompt: 11, completion: 4),
+            createdAt: t0,
+            expiresAt: expiresAt
         )
     }
 
@@ -26,10 +31,18 @@ import Testing
         try await withStore { store, _ in
             try await store.storeCachedResponse(entry(1, expiresAt: t0.addingTimeInterval(10)))
             try await store.storeCachedResponse(entry(2, expiresAt: t0.addingTimeInterval(100)))
-            #expect(try await store.cachedResponse(key: Data(repeating: 1, count: 32), now: t0.addingTimeInterval(9)) != nil)
-            #expect(try await store.cachedResponse(key: Data(repeating: 1, count: 32), now: t0.addingTimeInterval(10)) == nil)
+            #expect(
+                try await store.cachedResponse(key: Data(repeating: 1, count: 32), now: t0.addingTimeInterval(9)) != nil
+            )
+            #expect(
+                try await store.cachedResponse(key: Data(repeating: 1, count: 32), now: t0.addingTimeInterval(10))
+                    == nil
+            )
             #expect(try await store.pruneExpiredCache(now: t0.addingTimeInterval(50)) == 1)
-            #expect(try await store.cachedResponse(key: Data(repeating: 2, count: 32), now: t0.addingTimeInterval(50)) != nil)
+            #expect(
+                try await store.cachedResponse(key: Data(repeating: 2, count: 32), now: t0.addingTimeInterval(50))
+                    != nil
+            )
         }
     }
 

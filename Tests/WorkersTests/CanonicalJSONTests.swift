@@ -9,8 +9,10 @@ import Testing
     }
 
     @Test func canonicalBytes_sortsKeysAtEveryLevel_andDropsWhitespace() throws {
-        #expect(try canonical(#" { "b" : 1 , "a" : { "z" : [ 1 , {"y":2,"x":3} ] , "c" : null } } "#)
-            == #"{"a":{"c":null,"z":[1,{"x":3,"y":2}]},"b":1}"#)
+        #expect(
+            try canonical(#" { "b" : 1 , "a" : { "z" : [ 1 , {"y":2,"x":3} ] , "c" : null } } "#)
+                == #"{"a":{"c":null,"z":[1,{"x":3,"y":2}]},"b":1}"#
+        )
     }
 
     @Test(arguments: [
@@ -42,7 +44,8 @@ import Testing
     }
 
     @Test func parse_refusesNestingDeeperThanTheLimit() {
-        let deep = String(repeating: "[", count: CanonicalJSON.maxDepth + 1)
+        let deep =
+            String(repeating: "[", count: CanonicalJSON.maxDepth + 1)
             + String(repeating: "]", count: CanonicalJSON.maxDepth + 1)
         #expect(throws: CanonicalJSON.ParseError.self) { try CanonicalJSON(parsing: Array(deep.utf8)) }
         let fine = String(repeating: "[", count: 10) + String(repeating: "]", count: 10)

@@ -6,11 +6,17 @@ import Testing
 
 @Suite struct RequestFingerprintTests {
     func key(
-        _ body: String, family: ProviderConfiguration.Kind = .openai, model: String = "m",
-        endpoint: String = "/v1/chat/completions", tenant: String? = "acme"
+        _ body: String,
+        family: ProviderConfiguration.Kind = .openai,
+        model: String = "m",
+        endpoint: String = "/v1/chat/completions",
+        tenant: String? = "acme"
     ) throws -> Data {
         RequestFingerprint(
-            family: family, model: model, endpoint: endpoint, body: try CanonicalJSON(parsing: Array(body.utf8)),
+            family: family,
+            model: model,
+            endpoint: endpoint,
+            body: try CanonicalJSON(parsing: Array(body.utf8)),
             tenant: tenant
         ).key
     }
@@ -39,11 +45,13 @@ import Testing
         #expect(try key(#"{"model":"m","temperature":0,"messages":[{"role":"user","content":"hi!"}]}"#) != key(body))
         #expect(
             try key(#"{"model":"m","temperature":0,"max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"#)
-                != key(body))
+                != key(body)
+        )
         // Non-semantic names only count at the top level: a message's `user` field is content.
         #expect(
             try key(#"{"model":"m","temperature":0,"messages":[{"role":"user","content":"hi","user":"x"}]}"#)
-                != key(body))
+                != key(body)
+        )
     }
 
     @Test func key_differsByModelEndpointFamilyAndTenant() throws {
@@ -58,12 +66,16 @@ import Testing
 
     @Test func canonicalBytes_nameEveryPart() throws {
         let fingerprint = RequestFingerprint(
-            family: .openai, model: "m", endpoint: "/v1/embeddings",
-            body: try CanonicalJSON(parsing: Array(#"{"user":"u","input":"x","model":"m"}"#.utf8)), tenant: "t"
+            family: .openai,
+            model: "m",
+            endpoint: "/v1/embeddings",
+            body: try CanonicalJSON(parsing: Array(#"{"user":"u","input":"x","model":"m"}"#.utf8)),
+            tenant: "t"
         )
         #expect(
             String(decoding: fingerprint.canonicalBytes, as: UTF8.self)
                 == #"{"body":{"input":"x","model":"m"},"endpoint":"/v1/embeddings","family":"openai","model":"m","#
-                + #""tenant":"t","v":1}"#)
+                + #""tenant":"t","v":1}"#
+        )
     }
 }

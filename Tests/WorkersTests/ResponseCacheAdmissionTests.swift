@@ -39,7 +39,10 @@ private struct CacheHarness {
             transport: transport,
             providers: [
                 ProviderConfiguration(
-                    name: provider, kind: .openai, baseURL: "http://fake.invalid/v1", models: ["mock-chat"],
+                    name: provider,
+                    kind: .openai,
+                    baseURL: "http://fake.invalid/v1",
+                    models: ["mock-chat"],
                     // Known limits: with unknown ones the adaptive window (4) would count the waiting followers.
                     limits: .init(rpm: 600_000, tpm: 600_000_000, maxConcurrency: 16)
                 )
@@ -67,12 +70,19 @@ private struct CacheHarness {
     static let body = #"{"model":"mock-chat","temperature":0,"messages":[{"role":"user","content":"same"}]}"#
 
     func insert(
-        body: String = CacheHarness.body, tenant: String = "acme", cache mode: CacheMode = .auto
+        body: String = CacheHarness.body,
+        tenant: String = "acme",
+        cache mode: CacheMode = .auto
     ) async throws -> JobID {
         let job = try await store.insertJob(
             NewJob(
-                customID: nil, provider: Self.provider, model: "mock-chat", endpoint: "/v1/chat/completions",
-                body: Data(body.utf8), maxAttempts: 3, cache: mode
+                customID: nil,
+                provider: Self.provider,
+                model: "mock-chat",
+                endpoint: "/v1/chat/completions",
+                body: Data(body.utf8),
+                maxAttempts: 3,
+                cache: mode
             ),
             tenant: tenant,
             idempotencyKey: nil
@@ -89,8 +99,11 @@ private struct CacheHarness {
 
     func key(body: String = CacheHarness.body, tenant: String = "acme") throws -> Data {
         RequestFingerprint(
-            family: .openai, model: "mock-chat", endpoint: "/v1/chat/completions",
-            body: try CanonicalJSON(parsing: Array(body.utf8)), tenant: cache.configuration.scope == .tenant ? tenant : nil
+            family: .openai,
+            model: "mock-chat",
+            endpoint: "/v1/chat/completions",
+            body: try CanonicalJSON(parsing: Array(body.utf8)),
+            tenant: cache.configuration.scope == .tenant ? tenant : nil
         ).key
     }
 }
