@@ -11,7 +11,11 @@ extension JobStore {
     /// Sets (a value) or removes (nil) some of the tenant's limits, leaving the others, and returns them all with
     /// the new revision; nil when the tenant does not exist. In the same transaction, the tenant's jobs waiting
     /// for a quota window become runnable at once (they are admitted or deferred again under the new limits).
-    package func updateQuotas(tenant: String, changes: [QuotaKey: Int64?], now: Date = Date()) async throws
+    package func updateQuotas(
+        tenant: String,
+        changes: [QuotaKey: Int64?],
+        now: Date = Date()
+    ) async throws
         -> TenantQuotas?
     {
         let now = now.unixMilliseconds

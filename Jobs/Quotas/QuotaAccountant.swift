@@ -1,5 +1,6 @@
-package import struct Foundation.Date
 import Synchronization
+
+package import struct Foundation.Date
 
 /// Tenant quotas in memory, in front of the store: the one place that decides whether a tenant may spend more.
 /// Shared by the workers (admission: reserve before a call, settle after) and the API (admin routes, the check at
@@ -28,7 +29,12 @@ package final class QuotaAccountant: Sendable {
 
     /// Reserves `amount` for the call identified by `ticket`, or returns the quota that leaves no room (nothing
     /// reserved). Loads the tenant from the store first if it was never seen.
-    package func admit(tenant: String, ticket: JobLease, amount: QuotaAmount, now: Date = Date()) async throws
+    package func admit(
+        tenant: String,
+        ticket: JobLease,
+        amount: QuotaAmount,
+        now: Date = Date()
+    ) async throws
         -> QuotaBreach?
     {
         try await load(tenant)
@@ -54,7 +60,11 @@ package final class QuotaAccountant: Sendable {
 
     /// Stores the changed limits (value: set, nil: remove) and applies them to the decisions at once. Returns the
     /// tenant's limits after the change, or nil when the tenant does not exist.
-    package func update(tenant: String, changes: [QuotaKey: Int64?], now: Date = Date()) async throws
+    package func update(
+        tenant: String,
+        changes: [QuotaKey: Int64?],
+        now: Date = Date()
+    ) async throws
         -> TenantQuotas?
     {
         guard let updated = try await store.updateQuotas(tenant: tenant, changes: changes, now: now) else {

@@ -96,7 +96,11 @@ package struct QuotaAccounting: Sendable {
             if used + reserved + requested > limit {
                 breaches.append(
                     QuotaBreach(
-                        key: key, limit: limit, used: used, reserved: reserved, requested: requested,
+                        key: key,
+                        limit: limit,
+                        used: used,
+                        reserved: reserved,
+                        requested: requested,
                         resetsAt: window.end
                     )
                 )
@@ -133,7 +137,11 @@ package struct QuotaAccounting: Sendable {
             if used >= limit || limit - used < state.lastRequest[key.metric] {
                 breaches.append(
                     QuotaBreach(
-                        key: key, limit: limit, used: used, reserved: state.reserved[key.metric], requested: 0,
+                        key: key,
+                        limit: limit,
+                        used: used,
+                        reserved: state.reserved[key.metric],
+                        requested: 0,
                         resetsAt: window.end
                     )
                 )
@@ -150,8 +158,12 @@ package struct QuotaAccounting: Sendable {
         return QuotaKey.all.compactMap { key in
             guard let window = state.windows[key.window] else { return nil }
             return QuotaStatus(
-                key: key, limit: limits[key], used: window.used[key.metric], reserved: state.reserved[key.metric],
-                windowStart: window.start, resetsAt: window.end
+                key: key,
+                limit: limits[key],
+                used: window.used[key.metric],
+                reserved: state.reserved[key.metric],
+                windowStart: window.start,
+                resetsAt: window.end
             )
         }
     }

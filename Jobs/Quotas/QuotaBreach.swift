@@ -26,7 +26,8 @@ package struct QuotaBreach: Sendable, Equatable {
     /// `Tenant quota usd_per_day exceeded: $1.480000 of $1.500000 used, $0.000060 in flight, this call needs
     /// $0.000030; it resets at 2025-06-02T00:00:00Z.`
     package var message: String {
-        var text = "Tenant quota \(key.name) exceeded: \(Self.amount(used, key.metric)) of \(Self.amount(limit, key.metric))"
+        var text =
+            "Tenant quota \(key.name) exceeded: \(Self.amount(used, key.metric)) of \(Self.amount(limit, key.metric))"
         text += " used"
         if reserved > 0 { text += ", \(Self.amount(reserved, key.metric)) in flight" }
         if requested > 0 {

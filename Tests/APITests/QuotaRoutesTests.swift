@@ -90,12 +90,17 @@ import Workers
             #expect(forbidden.status == 403)
             #expect(try forbidden.errorObject()["code"] as? String == "admin_required")
             let forbiddenPut = try await server.send(
-                "PUT", "/v1/admin/tenants/acme/quotas", key: key, json: #"{"usd_per_day":"1000"}"#)
+                "PUT",
+                "/v1/admin/tenants/acme/quotas",
+                key: key,
+                json: #"{"usd_per_day":"1000"}"#
+            )
             #expect(forbiddenPut.status == 403)
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func submit_whenTheDollarQuotaIsSpent_is429QuotaExceeded_withoutRetry() async throws {
+    @Test(.timeLimit(.minutes(1))) func submit_whenTheDollarQuotaIsSpent_is429QuotaExceeded_withoutRetry() async throws
+    {
         try await APITestServer.with { server in
             let key = try await server.makeTenantKey("acme")
             let other = try await server.makeTenantKey("other")
@@ -114,7 +119,11 @@ import Workers
             #expect(job.header("x-request-id") != nil)
 
             let batch = try await server.send(
-                "POST", "/v1/batches", key: key, json: #"{"requests":[\#(chatLine("b"))]}"#)
+                "POST",
+                "/v1/batches",
+                key: key,
+                json: #"{"requests":[\#(chatLine("b"))]}"#
+            )
             #expect(batch.status == 429)
             #expect(try batch.errorObject()["type"] as? String == "quota_exceeded")
             // Another tenant is not affected; removing the quota lets the tenant submit again.

@@ -15,7 +15,8 @@ import Workers
     static func cappedChatBatch(tenant: String) -> Data {
         var text = ""
         for i in 0..<linesPerTenant {
-            text += #"{"custom_id":"\#(tenant)-\#(i)","method":"POST","url":"/v1/chat/completions","body":{"model":"mock-chat","max_tokens":\#(maxTokens),"messages":[{"role":"user","content":"Summarise document \#(i)"}]}}"#
+            text +=
+                #"{"custom_id":"\#(tenant)-\#(i)","method":"POST","url":"/v1/chat/completions","body":{"model":"mock-chat","max_tokens":\#(maxTokens),"messages":[{"role":"user","content":"Summarise document \#(i)"}]}}"#
             text += "\n"
         }
         return Data(text.utf8)
@@ -48,8 +49,10 @@ import Workers
             for tenant in tenants {
                 keys[tenant] = try await client.makeTenant(tenant)
                 let set = try await client.send(
-                    "PUT", "/v1/admin/tenants/\(tenant)/quotas",
-                    json: #"{"usd_per_month":"\#(MicroDollars.format(budget))"}"#)
+                    "PUT",
+                    "/v1/admin/tenants/\(tenant)/quotas",
+                    json: #"{"usd_per_month":"\#(MicroDollars.format(budget))"}"#
+                )
                 #expect(set.status == 200)
             }
 
@@ -59,8 +62,12 @@ import Workers
                 for tenant in tenants {
                     group.addTask {
                         let answer = try await client.send(
-                            "POST", "/v1/batches", key: tenantKeys[tenant], body: Self.cappedChatBatch(tenant: tenant),
-                            contentType: "application/jsonl")
+                            "POST",
+                            "/v1/batches",
+                            key: tenantKeys[tenant],
+                            body: Self.cappedChatBatch(tenant: tenant),
+                            contentType: "application/jsonl"
+                        )
                         #expect(answer.status == 202)
                         return (tenant, try #require(try ServerClient.object(answer.body)["id"] as? String))
                     }
@@ -74,7 +81,10 @@ import Workers
             for tenant in tenants {
                 let batchID = try #require(batchIDs[tenant])
                 let (succeeded, waiting) = try await client.waitUntilSettled(
-                    batch: batchID, key: keys[tenant], total: Self.linesPerTenant)
+                    batch: batchID,
+                    key: keys[tenant],
+                    total: Self.linesPerTenant
+                )
                 let batch = try await client.getJSON("/v1/batches/\(batchID)", key: keys[tenant])
                 let counts = try #require(batch["request_counts"] as? [String: Any])
                 #expect(counts["failed"] as? Int == 0, "no job fails for its quota before its deadline")
@@ -86,8 +96,11 @@ import Workers
 
                 // The over-quota answer at submit: clear, and no retry storm (the month resets later than 120 s).
                 let refused = try await client.send(
-                    "POST", "/v1/jobs", key: keys[tenant],
-                    json: #"{"method":"POST","url":"/v1/chat/completions","body":{"model":"mock-chat","messages":[{"role":"user","content":"one more"}]}}"#
+                    "POST",
+                    "/v1/jobs",
+                    key: keys[tenant],
+                    json:
+                        #"{"method":"POST","url":"/v1/chat/completions","body":{"model":"mock-chat","messages":[{"role":"user","content":"one more"}]}}"#
                 )
                 #expect(refused.status == 429)
                 let error = try #require(try ServerClient.object(refused.body)["error"] as? [String: Any])
@@ -100,7 +113,8 @@ import Workers
                 // The admin view agrees with the ledger: nothing in flight, the budget (almost) used.
                 let quotas = try await client.get("/v1/admin/tenants/\(tenant)/quotas").json
                 let month = try #require(
-                    (quotas["usage"] as? [[String: Any]])?.first { $0["quota"] as? String == "usd_per_month" })
+                    (quotas["usage"] as? [[String: Any]])?.first { $0["quota"] as? String == "usd_per_month" }
+                )
                 #expect(month["reserved"] as? Int == 0)
                 #expect(month["used"] as? Int == Int(spent))
                 if tenant == tenants.first { print("quota race: refused submit says: \(message)") }
@@ -130,7 +144,11 @@ import Workers
 extension ServerClient {
     /// Sends a request with `key` (the admin key when nil).
     func send(
-        _ method: String, _ path: String, key: String? = nil, body: Data? = nil, contentType: String? = nil
+        _ method: String,
+        _ path: String,
+        key: String? = nil,
+        body: Data? = nil,
+        contentType: String? = nil
     ) async throws -> HTTPResponse {
         var headers = [("authorization", "Bearer \(key ?? EndToEndHarness.adminKey)")]
         if let contentType { headers.append(("content-type", contentType)) }
@@ -156,17 +174,27 @@ extension ServerClient {
 
     /// Polls (with a deadline) until every job of the batch has either succeeded or waits in the queue for its
     /// quota window (`queued` with `quota_exceeded`); returns both counts.
-    func waitUntilSettled(batch: String, key: String?, total: Int, timeout: Duration = .seconds(120)) async throws
+    func waitUntilSettled(
+        batch: String,
+        key: String?,
+        total: Int,
+        timeout: Duration = .seconds(120)
+    ) async throws
         -> (succeeded: Int, waiting: Int)
     {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let counts = try #require(try await getJSON("/v1/batches/\(batch)", key: key)["request_counts"] as? [String: Any])
+            let counts = try #require(
+                try await getJSON("/v1/batches/\(batch)", key: key)["request_counts"] as? [String: Any]
+            )
             let succeeded = counts["completed"] as? Int ?? 0
             var waiting = 0
             var after = ""
             while true {
-                let page = try await getJSON("/v1/jobs?batch_id=\(batch)&status=queued&limit=100&after=\(after)", key: key)
+                let page = try await getJSON(
+                    "/v1/jobs?batch_id=\(batch)&status=queued&limit=100&after=\(after)",
+                    key: key
+                )
                 let jobs = page["data"] as? [[String: Any]] ?? []
                 waiting += jobs.filter { ($0["error"] as? [String: Any])?["code"] as? String == "quota_exceeded" }.count
                 guard page["has_more"] as? Bool == true, let last = jobs.last?["id"] as? String else { break }

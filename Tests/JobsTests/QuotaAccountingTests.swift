@@ -19,7 +19,12 @@ import Testing
 
     @Test func admit_whenTheEstimateFits_reservesIt() {
         var accounting = Self.accounting([Self.usdPerDay: 100])
-        let breach = accounting.admit("acme", ticket: Self.lease(1), amount: QuotaAmount(requests: 1, micros: 60), now: Self.now)
+        let breach = accounting.admit(
+            "acme",
+            ticket: Self.lease(1),
+            amount: QuotaAmount(requests: 1, micros: 60),
+            now: Self.now
+        )
         #expect(breach == nil)
         #expect(accounting.reserved("acme") == QuotaAmount(requests: 1, micros: 60))
     }
@@ -40,7 +45,12 @@ import Testing
 
     @Test func settle_releasesTheReservationAndRecordsTheCharge() {
         var accounting = Self.accounting([Self.usdPerDay: 100])
-        _ = accounting.admit("acme", ticket: Self.lease(1), amount: QuotaAmount(requests: 1, tokens: 50, micros: 60), now: Self.now)
+        _ = accounting.admit(
+            "acme",
+            ticket: Self.lease(1),
+            amount: QuotaAmount(requests: 1, tokens: 50, micros: 60),
+            now: Self.now
+        )
         accounting.settle(Self.lease(1), charged: QuotaAmount(requests: 1, tokens: 20, micros: 25), now: Self.now)
         #expect(accounting.reserved("acme") == .zero)
         let day = accounting.status("acme", now: Self.now).first { $0.key == Self.usdPerDay }
@@ -80,9 +90,13 @@ import Testing
         _ = accounting.admit("acme", ticket: Self.lease(2), amount: QuotaAmount(requests: 1), now: Self.now)
         #expect(accounting.admit("acme", ticket: Self.lease(3), amount: QuotaAmount(requests: 1), now: Self.now) != nil)
         let nextMinute = Self.now.addingTimeInterval(30)  // 13:46:00
-        #expect(accounting.admit("acme", ticket: Self.lease(4), amount: QuotaAmount(requests: 1), now: nextMinute) == nil)
+        #expect(
+            accounting.admit("acme", ticket: Self.lease(4), amount: QuotaAmount(requests: 1), now: nextMinute) == nil
+        )
         // One call from the previous minute is still in flight, so the new minute has room for one more only.
-        #expect(accounting.admit("acme", ticket: Self.lease(5), amount: QuotaAmount(requests: 1), now: nextMinute) != nil)
+        #expect(
+            accounting.admit("acme", ticket: Self.lease(5), amount: QuotaAmount(requests: 1), now: nextMinute) != nil
+        )
         let minute = accounting.status("acme", now: nextMinute).first { $0.key == Self.requestsPerMinute }
         #expect(minute?.used == 0)
         #expect(minute?.reserved == 2)
@@ -93,7 +107,12 @@ import Testing
             [Self.requestsPerMinute: 1, QuotaKey(.tokens, per: .month): 10, Self.usdPerDay: 5],
             usage: [.minute: QuotaAmount(requests: 1), .month: QuotaAmount(tokens: 10), .day: QuotaAmount(micros: 5)]
         )
-        let breach = accounting.admit("acme", ticket: Self.lease(1), amount: QuotaAmount(requests: 1, tokens: 1, micros: 1), now: Self.now)
+        let breach = accounting.admit(
+            "acme",
+            ticket: Self.lease(1),
+            amount: QuotaAmount(requests: 1, tokens: 1, micros: 1),
+            now: Self.now
+        )
         #expect(breach?.key == QuotaKey(.tokens, per: .month))
     }
 
@@ -143,7 +162,14 @@ import Testing
     @Test func tenantsWithoutLimits_areAlwaysAdmitted() {
         var accounting = QuotaAccounting()
         for n in 1...100 {
-            #expect(accounting.admit("free", ticket: Self.lease(Int64(n)), amount: QuotaAmount(requests: 1, micros: 1_000_000), now: Self.now) == nil)
+            #expect(
+                accounting.admit(
+                    "free",
+                    ticket: Self.lease(Int64(n)),
+                    amount: QuotaAmount(requests: 1, micros: 1_000_000),
+                    now: Self.now
+                ) == nil
+            )
         }
         #expect(accounting.reservationCount == 100)
     }

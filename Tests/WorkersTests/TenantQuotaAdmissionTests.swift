@@ -74,8 +74,13 @@ import Testing
         try await Self.withStep { step, _ in
             let request = Self.request(Self.job())
             let usage = TokenUsage(promptTokens: 8, completionTokens: 12)
-            #expect(step.charge(for: request, outcome: Self.answer(status: 200, usage: usage)) == QuotaAmount(requests: 1, tokens: 20, micros: 22))
-            #expect(step.charge(for: request, outcome: Self.answer(status: 200, usage: nil)) == QuotaAmount(requests: 1))
+            #expect(
+                step.charge(for: request, outcome: Self.answer(status: 200, usage: usage))
+                    == QuotaAmount(requests: 1, tokens: 20, micros: 22)
+            )
+            #expect(
+                step.charge(for: request, outcome: Self.answer(status: 200, usage: nil)) == QuotaAmount(requests: 1)
+            )
             #expect(step.charge(for: request, outcome: Self.answer(status: 500, usage: nil)) == .zero)
             #expect(step.charge(for: request, outcome: Self.answer(status: 400, usage: usage)).micros == 22)
             #expect(step.charge(for: request, outcome: .notSent) == .zero)
@@ -99,7 +104,10 @@ import Testing
             #expect(reason.code == "quota_exceeded")
             #expect(reason.message.contains("usd_per_day"))
             #expect(until > Date())
-            await step.settle(first, outcome: Self.answer(status: 200, usage: TokenUsage(promptTokens: 8, completionTokens: 2)))
+            await step.settle(
+                first,
+                outcome: Self.answer(status: 200, usage: TokenUsage(promptTokens: 8, completionTokens: 2))
+            )
             // 4 + 3 = 7 spent, 43 left: the second call (34) fits now.
             guard case .admitted = try await step.admit(second) else {
                 Issue.record("the second call fits after the first settled cheaper")
@@ -112,20 +120,32 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func deferral_waitsForTheResetOrTheNextRecheck() async throws {
         try await Self.withStep { step, _ in
             let now = Date(timeIntervalSince1970: 1_749_995_130)
-            #expect(step.deferral(until: now.addingTimeInterval(30), deadline: nil, now: now) == now.addingTimeInterval(30))
-            #expect(step.deferral(until: now.addingTimeInterval(86_400), deadline: nil, now: now) == now.addingTimeInterval(300))
-            #expect(step.deferral(until: now.addingTimeInterval(0.2), deadline: nil, now: now) == now.addingTimeInterval(1))
+            #expect(
+                step.deferral(until: now.addingTimeInterval(30), deadline: nil, now: now) == now.addingTimeInterval(30)
+            )
+            #expect(
+                step.deferral(until: now.addingTimeInterval(86_400), deadline: nil, now: now)
+                    == now.addingTimeInterval(300)
+            )
+            #expect(
+                step.deferral(until: now.addingTimeInterval(0.2), deadline: nil, now: now) == now.addingTimeInterval(1)
+            )
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func deferral_nearTheDeadline_halvesTheTimeLeft_thenGivesUpInTheLastSeconds() async throws {
+    @Test(.timeLimit(.minutes(1))) func deferral_nearTheDeadline_halvesTheTimeLeft_thenGivesUpInTheLastSeconds()
+        async throws
+    {
         try await Self.withStep { step, _ in
             let now = Date(timeIntervalSince1970: 1_749_995_130)
             let reset = now.addingTimeInterval(86_400)
             let deadline = now.addingTimeInterval(100)
             #expect(step.deferral(until: reset, deadline: deadline, now: now) == now.addingTimeInterval(50))
             #expect(step.deferral(until: reset, deadline: now.addingTimeInterval(1.5), now: now) == reset)
-            #expect(step.deferral(until: reset, deadline: now.addingTimeInterval(1_000), now: now) == now.addingTimeInterval(300))
+            #expect(
+                step.deferral(until: reset, deadline: now.addingTimeInterval(1_000), now: now)
+                    == now.addingTimeInterval(300)
+            )
         }
     }
 }
