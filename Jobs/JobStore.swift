@@ -257,10 +257,20 @@ package final class JobStore: Sendable {
     }
 
     /// Extends the leases still held; returns the ids among them whose cancellation was requested.
+    /// (`renewLeases` also says which leases were lost.)
     package func heartbeat(_ leases: [JobLease], leaseDuration: Duration, now: Date = Date()) async throws
         -> Set<JobID>
     {
-        guard !leases.isEmpty else { return [] }
+        try await renewLeases(leases, leaseDuration: leaseDuration, now: now).cancelRequested
+    }
+
+    /// Extends the leases still held, in one write; reports the jobs among them whose cancellation was requested,
+    /// and the leases that are no longer held (the job was taken back, or is final), whose calls a worker should
+    /// abort: their answers would be dropped.
+    package func renewLeases(_ leases: [JobLease], leaseDuration: Duration, now: Date = Date()) async throws
+        -> LeaseRenewal
+    {
+        guard !leases.isEmpty else { return LeaseRenewal(cancelRequested: [], lost: []) }
         let now = now.unixMilliseconds
         let lease = leaseDuration.wholeMilliseconds
         return try await writer.write { db in

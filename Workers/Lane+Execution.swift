@@ -18,7 +18,7 @@ extension Lane {
     /// Runs one claimed job: request, transfer (aborted by a cancellation request or by task cancellation),
     /// judgement, and the lease-guarded write of the outcome.
     func execute(_ job: ClaimedJob, cancel: AsyncEvent) async {
-        defer { finished(job.id) }
+        defer { finished(job.lease) }
         var logger = self.jobLogger
         logger[metadataKey: "job"] = "\(job.id)"
         logger[metadataKey: "attempt"] = "\(job.attempt)"
@@ -138,11 +138,11 @@ extension Lane {
 
     /// The steps in order; a step that declines ends the walk, and the steps before it are settled as not sent.
     private func runAdmissionSteps(_ request: AdmissionRequest) async throws -> AdmissionDecision {
-        let id = request.job.id
-        defer { setPhase(.admitted, of: id) }
+        let lease = request.job.lease
+        defer { setPhase(.admitted, of: lease) }
         for (index, step) in admission.enumerated() {
             // The last step is the lane's rate limiter (see `Lane.waitingCount`).
-            setPhase(index == admission.count - 1 ? .rateLimiter : .earlierStep, of: id)
+            setPhase(index == admission.count - 1 ? .rateLimiter : .earlierStep, of: lease)
             let decision: AdmissionDecision
             do {
                 decision = try await step.admit(request)

@@ -15,7 +15,7 @@ import Synchronization
 /// not pile up inside the lane waiting for rate capacity). When the last claim found less than it had room for,
 /// it waits for `wake()` or an idle poll interval that doubles from `idlePollMinimum` to `idlePollMaximum` while
 /// claims come back empty. One batched heartbeat every `heartbeatInterval` renews the leases of the running jobs
-/// and learns which of them were asked to cancel.
+/// and learns which of them were asked to cancel and which leases were lost (their calls are aborted).
 ///
 /// Shutdown (see `WorkerPool`): `beginShutdown()` stops the claiming and hands back at once the jobs still waiting
 /// for admission; running calls get `shutdownTimeout` to finish, then their tasks are cancelled, their transfers
@@ -60,8 +60,28 @@ package final class Lane: Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var running: [JobID: RunningJob] = [:]
+        /// The running calls by job id, then lease token. Keyed by lease, not by id: a job taken back by a rescue
+        /// while its call is in flight can be claimed again by this lane, and both calls then run until the old
+        /// one ends (its answer is dropped, and the heartbeat aborts it). Each holds its own slot.
+        var running: [JobID: [Int64: RunningJob]] = [:]
+        /// How many calls `running` holds.
+        var runningCount = 0
         var isStopping = false
+
+        var all: some Sequence<RunningJob> { running.values.lazy.flatMap(\.values) }
+
+        mutating func add(_ job: RunningJob) {
+            if running[job.lease.jobID, default: [:]].updateValue(job, forKey: job.lease.token) == nil {
+                runningCount += 1
+            }
+        }
+
+        /// Removes the call of `lease` only: never another claim of the same job.
+        mutating func remove(_ lease: JobLease) {
+            guard var calls = running[lease.jobID], calls.removeValue(forKey: lease.token) != nil else { return }
+            runningCount -= 1
+            running[lease.jobID] = calls.isEmpty ? nil : calls
+        }
     }
 
     /// Where a running job is in its admission.
@@ -141,36 +161,45 @@ package final class Lane: Sendable {
         slotFreed.set()
     }
 
-    /// Aborts the job's upstream call if this lane runs it; the job then ends `cancelled`.
-    /// Returns whether the lane runs the job.
+    /// Aborts the job's upstream call if this lane runs it (every call of it, should a taken-back job briefly run
+    /// twice); the job then ends `cancelled`. Returns whether the lane runs the job.
     @discardableResult
     package func requestCancel(_ id: JobID) -> Bool {
-        guard let cancel = state.withLock({ $0.running[id]?.cancel }) else { return false }
+        let cancels = state.withLock { $0.running[id].map { $0.values.map(\.cancel) } ?? [] }
+        for cancel in cancels { cancel.set() }
+        return !cancels.isEmpty
+    }
+
+    /// Aborts the call running under `lease` (not another claim of the same job): the lease is no longer held,
+    /// so its answer would be dropped. Returns whether the lane runs that call.
+    @discardableResult
+    func abandon(_ lease: JobLease) -> Bool {
+        guard let cancel = state.withLock({ $0.running[lease.jobID]?[lease.token]?.cancel }) else { return false }
         cancel.set()
         return true
     }
 
-    /// How many jobs the lane runs right now.
-    package var runningCount: Int { state.withLock { $0.running.count } }
+    /// How many calls the lane runs right now.
+    package var runningCount: Int { state.withLock { $0.runningCount } }
 
     /// How many running jobs will ask the rate limiter for capacity and do not hold any yet: claimed ones not yet
     /// in a step, and those waiting in the rate limiter. Jobs parked in an earlier step (a cache follower waiting
     /// for its leader's answer) are not counted: they may never need capacity.
     var waitingCount: Int {
-        state.withLock { $0.running.values.count { $0.phase == .claimed || $0.phase == .rateLimiter } }
+        state.withLock { $0.all.count { $0.phase == .claimed || $0.phase == .rateLimiter } }
     }
 
-    /// Records where the job is in its admission.
-    func setPhase(_ phase: AdmissionPhase, of id: JobID) {
-        state.withLock { $0.running[id]?.phase = phase }
+    /// Records where the call of `lease` is in its admission.
+    func setPhase(_ phase: AdmissionPhase, of lease: JobLease) {
+        state.withLock { $0.running[lease.jobID]?[lease.token]?.phase = phase }
     }
 
     /// Whether `beginShutdown()` was called.
     var isStopping: Bool { state.withLock { $0.isStopping } }
 
-    /// A job left the lane: frees its slot.
-    func finished(_ id: JobID) {
-        state.withLock { _ = $0.running.removeValue(forKey: id) }
+    /// The call of `lease` left the lane: frees its slot.
+    func finished(_ lease: JobLease) {
+        state.withLock { $0.remove(lease) }
         slotFreed.set()
     }
 
@@ -240,7 +269,7 @@ package final class Lane: Sendable {
     private func start(_ claimed: [ClaimedJob], group: inout DiscardingTaskGroup) {
         for job in claimed {
             let cancel = AsyncEvent(.manualReset)
-            state.withLock { $0.running[job.id] = RunningJob(lease: job.lease, cancel: cancel) }
+            state.withLock { $0.add(RunningJob(lease: job.lease, cancel: cancel)) }
             group.addTask { await self.execute(job, cancel: cancel) }
         }
     }
@@ -270,15 +299,20 @@ package final class Lane: Sendable {
             } catch {
                 return
             }
-            let leases = state.withLock { $0.running.values.map(\.lease) }
+            let leases = state.withLock { $0.all.map(\.lease) }
             guard !leases.isEmpty else { continue }
             do {
-                let cancelRequested = try await store.heartbeat(
+                let renewal = try await store.renewLeases(
                     leases,
                     leaseDuration: configuration.leaseDuration,
                     now: Date()
                 )
-                for id in cancelRequested { requestCancel(id) }
+                for id in renewal.cancelRequested { requestCancel(id) }
+                // Taken back (rescued) or already final: a call still running under the lease can only have its
+                // answer dropped, so stop it and free its slot.
+                for lease in renewal.lost where abandon(lease) {
+                    logger.debug("lease lost; aborting the call", metadata: ["job": "\(lease.jobID)"])
+                }
                 logger.trace("heartbeat", metadata: ["leases": "\(leases.count)"])
             } catch {
                 if Task.isCancelled { return }

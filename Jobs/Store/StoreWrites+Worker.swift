@@ -10,21 +10,25 @@ extension StoreWrites {
         var maxAttempts: Int
     }
 
-    func heartbeat(_ leases: [JobLease], leaseMilliseconds: Int64, now: Int64) throws -> Set<JobID> {
-        var cancelRequested: Set<JobID> = []
+    /// Extends every lease still held; reports the cancellation requests among them and the leases not held.
+    func heartbeat(_ leases: [JobLease], leaseMilliseconds: Int64, now: Int64) throws -> LeaseRenewal {
+        var renewal = LeaseRenewal(cancelRequested: [], lost: [])
         try db.withStatement(Self.heartbeatSQL) { statement in
             for lease in leases {
                 try statement.bind(now + leaseMilliseconds, at: 1)
                 try statement.bind(now, at: 2)
                 try statement.bind(lease.jobID.rawValue, at: 3)
                 try statement.bind(lease.token, at: 4)
+                var held = false
                 while try statement.step() {
-                    if statement.int64(at: 0) != 0 { cancelRequested.insert(lease.jobID) }
+                    held = true
+                    if statement.int64(at: 0) != 0 { renewal.cancelRequested.insert(lease.jobID) }
                 }
+                if !held { renewal.lost.insert(lease) }
                 statement.reset()
             }
         }
-        return cancelRequested
+        return renewal
     }
 
     /// running → succeeded; the answer is billed in the ledger with `charge`.

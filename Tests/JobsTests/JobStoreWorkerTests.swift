@@ -171,4 +171,27 @@ import Testing
             #expect(flagged == [job.id])
         }
     }
+
+    @Test(.timeLimit(.minutes(1))) func renewLeases_reportsTheLeasesNoLongerHeld() async throws {
+        try await withStore { store, _ in
+            let job = try await store.insertJob(newJob(), tenant: "a", idempotencyKey: nil, now: t0)
+            let other = try await store.insertJob(newJob(), tenant: "a", idempotencyKey: nil, now: t0)
+            let claims = try await store.claim(provider: "mock", limit: 2, leaseDuration: .seconds(10), now: t0)
+            let old = try #require(claims.first { $0.id == job.id })
+            let cancelled = try #require(claims.first { $0.id == other.id })
+            _ = try await store.cancelJob(other.id, tenant: "a", now: t0.addingTimeInterval(1))
+            // The first job is taken back and claimed again: its old lease is lost, the new one is held.
+            #expect(try await store.rescueExpiredLeases(now: t0.addingTimeInterval(11)) == 2)
+            let again = try #require(try await store.claimOne(now: t0.addingTimeInterval(12)))
+            #expect(again.id == job.id)
+
+            let renewal = try await store.renewLeases(
+                [old.lease, again.lease, cancelled.lease], leaseDuration: .seconds(10), now: t0.addingTimeInterval(13)
+            )
+            #expect(renewal.lost == [old.lease, cancelled.lease])  // the cancelled job ended at the rescue
+            #expect(renewal.cancelRequested.isEmpty)
+            let renewed = try await store.renewLeases([again.lease], leaseDuration: .seconds(10), now: t0)
+            #expect(renewed == LeaseRenewal(cancelRequested: [], lost: []))
+        }
+    }
 }

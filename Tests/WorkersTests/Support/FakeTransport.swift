@@ -51,6 +51,17 @@ final class FakeTransport: HTTPTransport {
         for continuation in held { continuation.resume() }
     }
 
+    /// Answers the oldest held call with 200 (later `.hold`s still wait). Returns whether a call was held.
+    @discardableResult
+    func releaseOldest() -> Bool {
+        let oldest = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+            guard let id = state.held.keys.min() else { return nil }
+            return state.held.removeValue(forKey: id)
+        }
+        oldest?.resume()
+        return oldest != nil
+    }
+
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let body = String(decoding: request.body ?? Data(), as: UTF8.self)
         let call = state.withLock { state in
