@@ -6,6 +6,9 @@ package import Jobs
 /// when the provider has a key; usage read from `prompt_tokens`, `completion_tokens` and
 /// `prompt_tokens_details.cached_tokens`, the request id from `x-request-id`.
 ///
+/// Usage is not trusted: each count is clamped to `0 ... maxReportedTokens` (10,000,000, far above any model's
+/// context), so a broken or hostile provider cannot overflow a batch's token and cost totals.
+///
 /// ```swift
 /// let adapter = try OpenAIAdapter(provider: provider, apiKey: APIKey.load(for: provider))
 /// let request = try adapter.makeRequest(for: job)   // POST http://127.0.0.1:9000/v1/chat/completions
@@ -16,6 +19,10 @@ package struct OpenAIAdapter: ProviderAdapter {
         "/v1/chat/completions": "/chat/completions",
         "/v1/embeddings": "/embeddings",
     ]
+
+    /// The largest token count read from one answer's usage (per field); larger values are clamped to it and
+    /// negative ones to 0.
+    package static let maxReportedTokens = 10_000_000
 
     /// The provider's base URL without a trailing slash; it already includes the version path (`…/v1`).
     package let baseURL: String
@@ -56,9 +63,9 @@ package struct OpenAIAdapter: ProviderAdapter {
         let envelope = try? JSONDecoder().decode(Envelope.self, from: response.body)
         let usage = envelope?.usage.map {
             TokenUsage(
-                promptTokens: $0.promptTokens ?? 0,
-                completionTokens: $0.completionTokens ?? 0,
-                cachedTokens: $0.promptTokensDetails?.cachedTokens ?? 0
+                promptTokens: Self.clamped($0.promptTokens),
+                completionTokens: Self.clamped($0.completionTokens),
+                cachedTokens: Self.clamped($0.promptTokensDetails?.cachedTokens)
             )
         }
         return ProviderAnswer(
@@ -76,6 +83,11 @@ package struct OpenAIAdapter: ProviderAdapter {
 }
 
 extension OpenAIAdapter {
+    /// A reported token count within `0 ... maxReportedTokens` (absent: 0).
+    static func clamped(_ count: Int?) -> Int {
+        min(max(count ?? 0, 0), maxReportedTokens)
+    }
+
     /// The parts of an OpenAI answer the workers read. Decoding fails only when the body is not a JSON object;
     /// a malformed `usage` or `error` member is ignored rather than failing the whole answer.
     private struct Envelope: Decodable {

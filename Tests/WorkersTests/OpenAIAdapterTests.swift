@@ -94,6 +94,19 @@ import Testing
         #expect(answer.response.requestID == nil)
     }
 
+    @Test func parse_whenUsageIsOutOfRange_clampsEachCountToZeroThroughTenMillion() throws {
+        let adapter = try OpenAIAdapter(provider: Self.provider, apiKey: nil)
+        let body = """
+            {"choices":[],"usage":{"prompt_tokens":9223372036854775807,"completion_tokens":-5,\
+            "prompt_tokens_details":{"cached_tokens":10000001}}}
+            """
+        let answer = adapter.parse(HTTPResponse(status: 200, headers: [], body: Data(body.utf8)))
+        #expect(
+            answer.response.usage
+                == TokenUsage(promptTokens: 10_000_000, completionTokens: 0, cachedTokens: 10_000_000)
+        )
+    }
+
     @Test func parse_withoutUsage_hasNilUsage() throws {
         let adapter = try OpenAIAdapter(provider: Self.provider, apiKey: nil)
         let answer = adapter.parse(HTTPResponse(status: 200, headers: [], body: Data(#"{"choices":[]}"#.utf8)))
