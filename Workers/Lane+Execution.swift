@@ -240,10 +240,12 @@ extension Lane {
                 } else {
                     staleLease(logger)
                 }
-            case .retry(let runAt, let failure, let countsAttempt):
+            case .retry(let runAt, let failure, let countsAttempt, let response):
                 let delay = max(0, Int(runAt.timeIntervalSinceNow * 1000))
                 let written = try await shielded {
-                    try await store.retry(lease, at: runAt, failure: failure, countsAttempt: countsAttempt, now: Date())
+                    try await store.retry(
+                        lease, at: runAt, failure: failure, countsAttempt: countsAttempt, response: response, now: Date()
+                    )
                 }
                 if written {
                     logger.info(

@@ -9,8 +9,9 @@ package enum Settlement: Sendable, Equatable {
     case complete(JobResponse)
     /// running → failed, keeping the provider's answer when there was one.
     case fail(JobResponse?, JobFailure)
-    /// running → queued at `at`; `countsAttempt: false` gives the attempt back (rate limited).
-    case retry(at: Date, failure: JobFailure, countsAttempt: Bool)
+    /// running → queued at `at`; `countsAttempt: false` gives the attempt back (rate limited). `response` is the
+    /// provider's answer to the attempt, when there was one: the store bills it when it reported usage.
+    case retry(at: Date, failure: JobFailure, countsAttempt: Bool, response: JobResponse?)
 
     /// Decides what to record after an attempt.
     ///
@@ -77,7 +78,7 @@ package enum Settlement: Sendable, Equatable {
             failure.message += " (the next try would start after the job's deadline)"
             return .fail(response, failure)
         }
-        return .retry(at: runAt, failure: failure, countsAttempt: countsAttempt)
+        return .retry(at: runAt, failure: failure, countsAttempt: countsAttempt, response: response)
     }
 }
 

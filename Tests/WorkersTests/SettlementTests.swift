@@ -50,7 +50,7 @@ import Testing
 
     @Test func decide_whenRetryable_retriesWithinTheBackoffAndCountsTheAttempt() {
         guard
-            case .retry(let runAt, let kept, let countsAttempt) = decide(
+            case .retry(let runAt, let kept, let countsAttempt, let answer) = decide(
                 .retryable(failure, retryAfter: nil),
                 job: job(attempt: 2)
             )
@@ -60,6 +60,7 @@ import Testing
         }
         #expect(countsAttempt)
         #expect(kept == failure)
+        #expect(answer == response)  // handed to the store, which bills it when it reported usage
         #expect(runAt >= now)
         #expect(runAt < now.addingTimeInterval(2))  // attempt 2: U(0, 2 s)
     }
@@ -76,7 +77,7 @@ import Testing
 
     @Test func decide_whenRateLimited_retriesAfterRetryAfterWithoutCountingTheAttempt() {
         let verdict = Verdict.rateLimited(JobFailure(code: "rate_limited", message: "429"), retryAfter: .seconds(30))
-        guard case .retry(let runAt, _, let countsAttempt) = decide(verdict, job: job(attempt: 3, maxAttempts: 3))
+        guard case .retry(let runAt, _, let countsAttempt, _) = decide(verdict, job: job(attempt: 3, maxAttempts: 3))
         else {
             Issue.record("expected a retry")
             return
