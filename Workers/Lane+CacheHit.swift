@@ -10,7 +10,7 @@ extension Lane {
         let store = self.store
         let lease = job.lease
         do {
-            let written = try await shielded {
+            let written = try await shieldedWithRetries(Self.recordingOutcome, logger: logger) {
                 try await store.complete(lease, response: response, billing: .cacheHit, now: Date())
             }
             if written {

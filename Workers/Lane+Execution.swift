@@ -229,10 +229,12 @@ extension Lane {
         do {
             switch settlement {
             case .complete(let response):
-                let written = try await shielded { try await store.complete(lease, response: response, now: Date()) }
+                let written = try await shieldedWithRetries(Self.recordingOutcome, logger: logger) {
+                    try await store.complete(lease, response: response, now: Date())
+                }
                 if written { logger.debug("job succeeded") } else { staleLease(logger) }
             case .fail(let response, let failure):
-                let written = try await shielded {
+                let written = try await shieldedWithRetries(Self.recordingOutcome, logger: logger) {
                     try await store.fail(lease, response: response, failure: failure, now: Date())
                 }
                 if written {
@@ -242,7 +244,7 @@ extension Lane {
                 }
             case .retry(let runAt, let failure, let countsAttempt, let response):
                 let delay = max(0, Int(runAt.timeIntervalSinceNow * 1000))
-                let written = try await shielded {
+                let written = try await shieldedWithRetries(Self.recordingOutcome, logger: logger) {
                     try await store.retry(
                         lease, at: runAt, failure: failure, countsAttempt: countsAttempt, response: response, now: Date()
                     )
@@ -259,9 +261,12 @@ extension Lane {
                 }
             }
         } catch {
-            logger.error("recording the job's outcome failed", metadata: ["error": "\(error)"])
+            logger.error("\(Self.recordingOutcome) failed", metadata: ["error": "\(error)"])
         }
     }
+
+    /// Names the outcome write in the log.
+    static let recordingOutcome = "recording the job's outcome"
 
     /// The store refused the write: a rescue or the start-up recovery took the job back, and another claim owns it
     /// (or it is final). The answer is dropped; exactly one result is recorded, by the current lease holder.
@@ -272,7 +277,9 @@ extension Lane {
     private func acknowledgeCancel(_ job: ClaimedJob, logger: Logger) async {
         let store = self.store
         do {
-            let written = try await shielded { try await store.acknowledgeCancel(job.lease, now: Date()) }
+            let written = try await shieldedWithRetries("recording the cancellation", logger: logger) {
+                try await store.acknowledgeCancel(job.lease, now: Date())
+            }
             if written { logger.info("job cancelled") } else { staleLease(logger) }
         } catch {
             logger.error("recording the cancellation failed", metadata: ["error": "\(error)"])
@@ -288,7 +295,9 @@ extension Lane {
             for job in jobs {
                 group.addTask {
                     do {
-                        let written = try await shielded {
+                        var jobLogger = logger
+                        jobLogger[metadataKey: "job"] = "\(job.id)"
+                        let written = try await shieldedWithRetries("handing back a job", logger: jobLogger) {
                             try await store.retry(
                                 job.lease,
                                 at: Date(),

@@ -40,13 +40,14 @@ struct PoolHarness {
         maxConcurrency: Int = 8,
         configuration: WorkerPool.Configuration = PoolHarness.configuration(),
         script: @escaping FakeTransport.Script,
+        logger: Logger? = nil,
         _ body: (PoolHarness) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("sluice-workers-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        var logger = Logger(label: "workers-tests")
-        logger.logLevel = .warning
+        var logger = logger ?? Logger(label: "workers-tests")
+        if logger.logLevel < .warning { logger.logLevel = .warning }
         let store = try JobStore(
             configuration: .init(path: directory.appendingPathComponent("sluice.sqlite").path, synchronous: .normal),
             logger: logger
