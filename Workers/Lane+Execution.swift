@@ -217,9 +217,15 @@ extension Lane {
             response: response,
             job: job,
             policy: configuration.retryPolicy,
+            rateLimitedRetries: rateLimitedRetries.count(of: job.id),
             now: Date(),
             using: &generator
         )
+        if case .rateLimited = verdict, case .retry = settlement {
+            rateLimitedRetries.increment(job.id)
+        } else {
+            rateLimitedRetries.reset(job.id)
+        }
         await record(settlement, job: job, logger: logger)
     }
 

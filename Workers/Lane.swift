@@ -50,6 +50,8 @@ package final class Lane: Sendable {
     let configuration: WorkerPool.Configuration
     /// Carries the provider name; jobs add their id and attempt.
     let jobLogger: Logger
+    /// How many times in a row each job was given back after a 429 (`RetryPolicy.maxRateLimitedRetries`).
+    let rateLimitedRetries = RateLimitedRetryCounts()
 
     /// Set by `wake()` (new work), by shutdown, and by nothing else: ends an idle wait early.
     private let wakeup: AsyncEvent

@@ -23,7 +23,9 @@
 /// window by one (doubling per round trip) up to `maxConcurrency`, and every 429 halves it (AIMD).
 ///
 /// A 429 pauses the whole lane until `retry-after` (else the reset of an exhausted limit, else `defaultPause`)
-/// and empties the bucket the provider says is exhausted.
+/// and empties the bucket the provider says is exhausted. Hintless pauses back off: each 429 without a hint that
+/// starts a new pause doubles the previous one (1 s, 2 s, 4 s … up to `maxPause`, 60 s); a 2xx resets the streak.
+/// A hintless 429 that arrives while the lane is already paused (a call sent before the pause) leaves it as is.
 package struct LaneRateLimits: Sendable {
     /// Tunables, all with defaults.
     package struct Settings: Sendable, Equatable {
@@ -33,6 +35,8 @@ package struct LaneRateLimits: Sendable {
         package static let defaultInitialWindow = 4
         /// Default pause after a 429 that says nothing about when to retry: 1 s.
         package static let defaultPause: Duration = .seconds(1)
+        /// Default longest pause after repeated 429s that say nothing about when to retry: 60 s.
+        package static let defaultMaxPause: Duration = .seconds(60)
 
         /// Configured requests per minute for the whole lane.
         package var rpm: Int?
@@ -44,8 +48,11 @@ package struct LaneRateLimits: Sendable {
         package var headroom: Duration
         /// Calls in flight while no limit is known.
         package var initialWindow: Int
-        /// Pause after a 429 without `retry-after` or an exhausted limit's reset.
+        /// Pause after a 429 without `retry-after` or an exhausted limit's reset; it doubles for each further such
+        /// 429 until a success.
         package var defaultPause: Duration
+        /// The longest the doubling makes a hintless pause.
+        package var maxPause: Duration
 
         package init(
             rpm: Int? = nil,
@@ -53,17 +60,20 @@ package struct LaneRateLimits: Sendable {
             maxConcurrency: Int = 256,
             headroom: Duration = Settings.defaultHeadroom,
             initialWindow: Int = Settings.defaultInitialWindow,
-            defaultPause: Duration = Settings.defaultPause
+            defaultPause: Duration = Settings.defaultPause,
+            maxPause: Duration = Settings.defaultMaxPause
         ) {
             precondition(rpm.map { $0 > 0 } ?? true && tpm.map { $0 > 0 } ?? true, "rpm and tpm must be positive")
             precondition(maxConcurrency > 0 && initialWindow > 0, "concurrency must be positive")
             precondition(headroom >= .zero && defaultPause >= .zero, "durations must not be negative")
+            precondition(maxPause >= defaultPause, "maxPause must not be below defaultPause")
             self.rpm = rpm
             self.tpm = tpm
             self.maxConcurrency = maxConcurrency
             self.headroom = headroom
             self.initialWindow = initialWindow
             self.defaultPause = defaultPause
+            self.maxPause = maxPause
         }
     }
 
@@ -168,6 +178,9 @@ package struct LaneRateLimits: Sendable {
     package private(set) var models: [String: Buckets] = [:]
     /// No call is admitted before this instant (set by a 429).
     package private(set) var pausedUntil: ContinuousClock.Instant?
+    /// Hintless 429s that started a pause since the last success: the next such pause is
+    /// `defaultPause · 2^streak`, capped at `maxPause`.
+    package private(set) var hintlessPauses = 0
     /// Calls allowed in flight while no limit is known.
     package private(set) var window: Int
     /// Admitted calls not yet settled, and those among them counted against the window.
@@ -300,6 +313,7 @@ package struct LaneRateLimits: Sendable {
             if !knowsLimits(for: model) { window = max(1, window / 2) }
             return pause(headers: outcome.headers, model: model, now: now)
         }
+        if let status = outcome.status, (200..<300).contains(status) { hintlessPauses = 0 }
         if let status = outcome.status, (200..<300).contains(status), reservation.adaptive,
             !outcome.headers.announcesLimits
         {
@@ -352,6 +366,13 @@ package struct LaneRateLimits: Sendable {
         bucket = current
     }
 
+    /// The next hintless pause: `defaultPause` doubled once per earlier hintless pause since the last success,
+    /// capped at `maxPause`.
+    private func hintlessPause() -> Duration {
+        guard hintlessPauses < 32 else { return settings.maxPause }
+        return min(settings.maxPause, settings.defaultPause * (1 << hintlessPauses))
+    }
+
     /// Pauses the lane after a 429 and empties the buckets the provider says are exhausted.
     private mutating func pause(headers: RateLimitHeaders, model: String, now: ContinuousClock.Instant) -> Duration {
         var exhaustedReset: Duration?
@@ -365,7 +386,15 @@ package struct LaneRateLimits: Sendable {
             lane.tokens?.lower(to: 0, now: now)
             exhaustedReset = max(exhaustedReset ?? .zero, headers.tokens.reset ?? .zero)
         }
-        let duration = headers.retryAfter ?? exhaustedReset ?? settings.defaultPause
+        let duration: Duration
+        if let hint = headers.retryAfter ?? exhaustedReset {
+            duration = hint
+        } else {
+            // Sent before the current pause began: the same burst, not a sign the pause was too short.
+            if let pausedUntil, pausedUntil > now { return pausedUntil - now }
+            duration = hintlessPause()
+            hintlessPauses += 1
+        }
         let until = now + duration
         if let pausedUntil, pausedUntil >= until { return duration }
         pausedUntil = until

@@ -6,6 +6,11 @@
 /// sent a `Retry-After`, the delay is the larger of the two. The defaults suit LLM calls, where an outage lasts
 /// seconds to minutes, not days: 1 s, 2 s, 4 s … capped at 5 minutes.
 ///
+/// A 429 gives the attempt back, so it is bounded on its own: a job is given back after a 429 at most
+/// `maxRateLimitedRetries` times in a row (default 20; the count is kept by the lane in memory and reset by any
+/// other outcome or a restart), and the next 429 fails it with `rate_limited`. Its backoff grows with that count
+/// as with attempts (`n` = the larger of the attempt and the 429 count).
+///
 /// ```swift
 /// var rng = SystemRandomNumberGenerator()
 /// let delay = RetryPolicy.default.delay(afterAttempt: job.attempt, retryAfter: .seconds(3), using: &rng)
@@ -15,6 +20,8 @@ package struct RetryPolicy: Sendable, Equatable {
     package static let defaultBase: Duration = .seconds(1)
     /// Default longest delay the backoff itself produces (a larger `Retry-After` still wins).
     package static let defaultCap: Duration = .seconds(300)
+    /// Default bound on retries after consecutive 429s of one job: 20.
+    package static let defaultMaxRateLimitedRetries = 20
 
     /// The default policy: base 1 s, cap 5 minutes.
     package static var `default`: RetryPolicy { RetryPolicy() }
@@ -23,15 +30,24 @@ package struct RetryPolicy: Sendable, Equatable {
     package var base: Duration
     /// The backoff never exceeds this, whatever the attempt.
     package var cap: Duration
+    /// How many times in a row a job is given back after a 429 before the next 429 fails it.
+    package var maxRateLimitedRetries: Int
 
     /// - Parameters:
     ///   - base: upper bound of the delay after the first attempt (default 1 s); must be positive.
     ///   - cap: the largest backoff (default 5 minutes); must not be below `base`.
-    package init(base: Duration = RetryPolicy.defaultBase, cap: Duration = RetryPolicy.defaultCap) {
+    ///   - maxRateLimitedRetries: retries after consecutive 429s of one job (default 20); must not be negative.
+    package init(
+        base: Duration = RetryPolicy.defaultBase,
+        cap: Duration = RetryPolicy.defaultCap,
+        maxRateLimitedRetries: Int = RetryPolicy.defaultMaxRateLimitedRetries
+    ) {
         precondition(base > .zero, "RetryPolicy.base must be positive")
         precondition(cap >= base, "RetryPolicy.cap must not be below base")
+        precondition(maxRateLimitedRetries >= 0, "RetryPolicy.maxRateLimitedRetries must not be negative")
         self.base = base
         self.cap = cap
+        self.maxRateLimitedRetries = maxRateLimitedRetries
     }
 
     /// The exponential ceiling for the retry after `attempt`: `min(cap, base · 2^(attempt−1))`.

@@ -18,7 +18,8 @@ package enum Settlement: Sendable, Equatable {
     /// - A retryable failure on the job's last attempt (`attempt >= maxAttempts`) fails the job with that failure.
     /// - A retry (counted or not) that would start after the job's deadline fails the job now with the failure in
     ///   hand: waiting would only end in `expired` and lose the reason.
-    /// - A 429 retries after the larger of `Retry-After` and the backoff, without burning an attempt.
+    /// - A 429 retries after the larger of `Retry-After` and the backoff, without burning an attempt; the backoff
+    ///   grows with `rateLimitedRetries`, and once that reached `policy.maxRateLimitedRetries` the 429 fails the job.
     ///
     /// - Parameters:
     ///   - verdict: the classifier's judgement of the attempt.
@@ -26,12 +27,14 @@ package enum Settlement: Sendable, Equatable {
     ///   - job: the claimed job (attempt, max attempts, deadline).
     ///   - policy: the backoff policy.
     ///   - now: the current time.
+    ///   - rateLimitedRetries: how many times in a row the job was already given back after a 429.
     ///   - generator: the jitter's random source.
     package static func decide(
         verdict: Verdict,
         response: JobResponse?,
         job: ClaimedJob,
         policy: RetryPolicy,
+        rateLimitedRetries: Int = 0,
         now: Date,
         using generator: inout some RandomNumberGenerator
     ) -> Settlement {
@@ -55,7 +58,13 @@ package enum Settlement: Sendable, Equatable {
             let delay = policy.delay(afterAttempt: job.attempt, retryAfter: retryAfter, using: &generator)
             return retry(job: job, response: response, failure: failure, at: now + delay, countsAttempt: true)
         case .rateLimited(let failure, let retryAfter):
-            let delay = policy.delay(afterAttempt: job.attempt, retryAfter: retryAfter, using: &generator)
+            guard rateLimitedRetries < policy.maxRateLimitedRetries else {
+                var failure = failure
+                failure.message += " (rate limited \(rateLimitedRetries + 1) times in a row; no retries left)"
+                return .fail(response, failure)
+            }
+            let backoffStep = max(job.attempt, rateLimitedRetries + 1)
+            let delay = policy.delay(afterAttempt: backoffStep, retryAfter: retryAfter, using: &generator)
             return retry(job: job, response: response, failure: failure, at: now + delay, countsAttempt: false)
         }
     }

@@ -21,7 +21,8 @@ struct JobRoutes: Sendable {
         v1.post("jobs/{id}/cancel", use: cancel)
     }
 
-    /// `POST /v1/jobs`: one job line (plus an optional `completion_window`, which sets its deadline) → 202.
+    /// `POST /v1/jobs`: one job line (plus an optional `completion_window`, which sets its deadline; default
+    /// `APIConfiguration.defaultCompletionWindow`) → 202.
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let caller = try context.requireCaller()
         try await quotaGate.check(tenant: caller.tenant)
@@ -40,10 +41,12 @@ struct JobRoutes: Sendable {
             }
             let view = JSONView(bytes: bytes)
             var job = try lineParser.parse(value, in: view, at: .single).job
+            // Without one, the configured default window (as for a batch): a job never waits forever.
+            var window = CompletionWindow(configuration.defaultCompletionWindow)!
             if let windowValue = view.member("completion_window", of: value), windowValue.kind != .null {
-                let window = try BatchRequestParser.completionWindow(view.string(windowValue))
-                job.deadline = now.addingTimeInterval(TimeInterval(window.seconds))
+                window = try BatchRequestParser.completionWindow(view.string(windowValue))
             }
+            job.deadline = now.addingTimeInterval(TimeInterval(window.seconds))
             return job
         }
         let job = try await store.insertJob(newJob, tenant: caller.tenant, idempotencyKey: idempotencyKey, now: now)

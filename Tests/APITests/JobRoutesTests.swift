@@ -35,6 +35,19 @@ import Workers
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func createJob_withoutCompletionWindow_getsTheDefaultWindowAsItsDeadline() async throws {
+        try await APITestServer.with { server in
+            let response = try await server.send("POST", "/v1/jobs", json: chatLine("no-window"))
+            #expect(response.status == 202)
+            let job = try response.json()
+            let created = try #require(job["created_at"] as? Int)
+            let expires = try #require(job["expires_at"] as? Int)
+            #expect((expires - created) - 24 * 3600 <= 1)  // the default window, 24h
+            #expect((expires - created) - 24 * 3600 >= -1)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func createJob_whenModelUnknown_returns400NamingIt() async throws {
         try await APITestServer.with { server in
             let response = try await server.send("POST", "/v1/jobs", json: chatLine("a", model: "gpt-nope"))

@@ -135,6 +135,35 @@ import Testing
         #expect(pause == LaneRateLimits.Settings.defaultPause)
     }
 
+    @Test func settle_whenHintless429sRepeat_doublesThePauseUpToTheCap_andASuccessResetsIt() throws {
+        var state = limits(rpm: 600)
+        var now = start
+        var pauses: [Duration] = []
+        for _ in 0..<9 {
+            let reservation = try admitted(state.admit(model: "m", tokens: 1, now: now))
+            let pause = state.settle(reservation, outcome: .init(sent: true, status: 429), now: now)
+            pauses.append(try #require(pause))
+            now = now + (pause ?? .zero)
+        }
+        #expect(pauses == [1, 2, 4, 8, 16, 32, 60, 60, 60].map { Duration.seconds($0) })
+        let ok = try admitted(state.admit(model: "m", tokens: 1, now: now))
+        state.settle(ok, outcome: .init(sent: true, status: 200), now: now)
+        let after = try admitted(state.admit(model: "m", tokens: 1, now: now))
+        let pause = state.settle(after, outcome: .init(sent: true, status: 429), now: now)
+        #expect(pause == .seconds(1))
+    }
+
+    @Test func settle_when429sArriveDuringOnePause_doesNotGrowIt() throws {
+        var state = limits(rpm: 600)
+        let first = try admitted(state.admit(model: "m", tokens: 1, now: start))
+        let second = try admitted(state.admit(model: "m", tokens: 1, now: start))
+        let pause = state.settle(first, outcome: .init(sent: true, status: 429), now: start)
+        #expect(pause == .seconds(1))
+        // A call that was already in flight comes back 429 within the same pause: still the same burst.
+        state.settle(second, outcome: .init(sent: true, status: 429), now: start + .milliseconds(10))
+        #expect(state.pausedUntil == start + .seconds(1))
+    }
+
     // MARK: Unknown limits
 
     @Test func admit_withUnknownLimits_startsWithTheInitialWindow() throws {

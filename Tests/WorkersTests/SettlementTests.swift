@@ -27,13 +27,19 @@ import Testing
         )
     }
 
-    func decide(_ verdict: Verdict, job: ClaimedJob, response: JobResponse? = nil) -> Settlement {
+    func decide(
+        _ verdict: Verdict,
+        job: ClaimedJob,
+        response: JobResponse? = nil,
+        rateLimitedRetries: Int = 0
+    ) -> Settlement {
         var rng = SeededGenerator(seed: 5)
         return Settlement.decide(
             verdict: verdict,
             response: response ?? self.response,
             job: job,
             policy: policy,
+            rateLimitedRetries: rateLimitedRetries,
             now: now,
             using: &rng
         )
@@ -84,6 +90,27 @@ import Testing
         }
         #expect(!countsAttempt)
         #expect(runAt == now.addingTimeInterval(30))
+    }
+
+    @Test func decide_whenRateLimitedAgainAndAgain_backsOffByTheCountThenFails() {
+        let verdict = Verdict.rateLimited(JobFailure(code: "rate_limited", message: "429"), retryAfter: nil)
+        // The 7th 429 in a row (6 retries before): the ceiling is base · 2^6 = 64 s, capped at 60 s.
+        guard case .retry(let runAt, _, let countsAttempt, _) = decide(verdict, job: job(), rateLimitedRetries: 6)
+        else {
+            Issue.record("expected a retry")
+            return
+        }
+        #expect(!countsAttempt)
+        #expect(runAt > now.addingTimeInterval(2))  // past the first attempt's 1 s ceiling (seeded jitter)
+        #expect(runAt < now.addingTimeInterval(60))
+        let limit = policy.maxRateLimitedRetries
+        guard case .fail(let kept, let reason) = decide(verdict, job: job(), rateLimitedRetries: limit) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(kept == response)
+        #expect(reason.code == "rate_limited")
+        #expect(reason.message.contains("no retries left"))
     }
 
     @Test func decide_whenTheRetryWouldStartAfterTheDeadline_failsNow() {
