@@ -252,7 +252,12 @@ extension Lane {
                 let delay = max(0, Int(runAt.timeIntervalSinceNow * 1000))
                 let written = try await shieldedWithRetries(Self.recordingOutcome, logger: logger) {
                     try await store.retry(
-                        lease, at: runAt, failure: failure, countsAttempt: countsAttempt, response: response, now: Date()
+                        lease,
+                        at: runAt,
+                        failure: failure,
+                        countsAttempt: countsAttempt,
+                        response: response,
+                        now: Date()
                     )
                 }
                 if written {
