@@ -32,26 +32,31 @@ def report(data, sort, extra=()):
     return demangle(r.stdout)
 
 
-def run(binary, jobs=JOBS, out_dir=None):
+def run(binary, jobs=JOBS, out_dir=None, scenario="pipeline"):
     if not shutil.which("perf"): raise SystemExit("bench: --profile needs perf (apt-get install linux-perf)")
-    out_dir = os.path.abspath(out_dir or os.path.join(os.path.dirname(binary), "..", "bench-profile"))
+    out_dir = os.path.abspath(out_dir or os.path.join(os.path.dirname(binary), "..", f"bench-profile-{scenario}"))
     os.makedirs(out_dir, exist_ok=True)
     data = os.path.join(out_dir, "perf.data")
     work = Workdir()
-    mock = Mock(binary, work)
+    # submit: intake only (a mock that never answers, one job held), five 50,000-line batches.
+    mock = Mock(binary, work, hang=1.0 if scenario == "submit" else 0.0)
     try:
-        s = Sluice(binary, work, mock.url)
+        s = Sluice(binary, work, mock.url, max_concurrency=1 if scenario == "submit" else 256)
         try:
-            body = jsonl(jobs, "prof")
+            body = jsonl(50_000 if scenario == "submit" else jobs, "prof")
             rec = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "2000", "-g", "-p", str(s.pid), "-o",
                                     data], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             time.sleep(0.5)
             t0 = time.perf_counter()
-            b = s.wait_batch(s.submit_batch(body))
+            if scenario == "submit":
+                for _ in range(5): s.submit_batch(body)
+                done = 250_000
+            else:
+                done = s.wait_batch(s.submit_batch(body))["request_counts"]["completed"]
             wall = time.perf_counter() - t0
             rec.send_signal(signal.SIGINT)
             rec.wait(timeout=60)
-            log(f"bench: profile: {b['request_counts']['completed']:,} jobs in {wall:.2f} s while sampled")
+            log(f"bench: profile ({scenario}): {done:,} jobs in {wall:.2f} s while sampled")
         finally:
             s.close()
     finally:
@@ -61,8 +66,10 @@ def run(binary, jobs=JOBS, out_dir=None):
     by_dso = report(data, "dso")
     with open(os.path.join(out_dir, "by-symbol.txt"), "w") as f: f.write(by_symbol)
     with open(os.path.join(out_dir, "by-dso.txt"), "w") as f: f.write(by_dso)
-    print(f"profile: perf record -e cpu-clock -F 2000 -g -p <sluice serve pid> during a {jobs:,}-job batch "
-          f"(zero-latency mock); perf report --no-children --sort dso,symbol")
+    what = "five 50,000-line batch submits (intake only)" if scenario == "submit" else \
+        f"a {jobs:,}-job batch (zero-latency mock)"
+    print(f"profile: perf record -e cpu-clock -F 2000 -g -p <sluice serve pid> during {what}; "
+          f"perf report --no-children --sort dso,symbol")
     print(f"files: {out_dir}/perf.data, by-symbol.txt, by-dso.txt\n")
     print(top(by_dso, 12))
     print(top(by_symbol, 40))

@@ -90,9 +90,9 @@ def submit(binary, work, runs, lines, seconds, connections=64):
 
 # ---- 2./3. pipeline ---------------------------------------------------------------------------------------
 
-def sluice_pipeline(binary, work, mock, jobs, concurrency):
+def sluice_pipeline(binary, work, mock, jobs, concurrency, lane_limits=None):
     mock.reset()
-    s = Sluice(binary, work, mock.url, max_concurrency=concurrency)
+    s = Sluice(binary, work, mock.url, max_concurrency=concurrency, **(lane_limits or {}))
     try:
         body = jsonl(jobs, "p")
         cpu0 = procs.cpu_seconds(s.pid)
@@ -128,11 +128,18 @@ def direct_pipeline(mock, jobs, concurrency):
             "rss_mb": c["max_rss_mb"], "completed": c["ok"]}
 
 
-def pipeline(binary, work, runs, jobs, litellm_jobs, concurrency, baselines, latency_ms=0, jitter_ms=0, label="pipeline"):
+# Lane limits far above anything the mock sees: they make the lane's limits known, so it starts at its full
+# concurrency instead of growing an adaptive window from a few calls per round trip.
+DECLARED = {"rpm": 10_000_000, "tpm": 1_000_000_000}
+SLUICE_DECLARED = "sluice_declared"
+
+
+def pipeline(binary, work, runs, jobs, litellm_jobs, concurrency, baselines, latency_ms=0, jitter_ms=0, label="pipeline",
+             declared=False):
     """End to end through one mock. Sluice: one batch of `jobs`, fresh server per run. LiteLLM: one proxy for all
     runs (warmed up), driven by the asyncio client at the same concurrency. Direct: the client on the mock."""
     mock = Mock(binary, work, latency_ms=latency_ms, jitter_ms=jitter_ms)
-    competitors = [SLUICE] + ([LITELLM, DIRECT] if baselines else [])
+    competitors = [SLUICE] + ([SLUICE_DECLARED] if declared else []) + ([LITELLM, DIRECT] if baselines else [])
     out = {c: [] for c in competitors}
     litellm = None
     try:
@@ -142,6 +149,7 @@ def pipeline(binary, work, runs, jobs, litellm_jobs, concurrency, baselines, lat
         for run in range(runs):
             for who in order(run, competitors):
                 if who == SLUICE: r = sluice_pipeline(binary, work, mock, jobs, concurrency)
+                elif who == SLUICE_DECLARED: r = sluice_pipeline(binary, work, mock, jobs, concurrency, DECLARED)
                 elif who == LITELLM: r = litellm_pipeline(litellm, mock, litellm_jobs, concurrency)
                 else: r = direct_pipeline(mock, jobs, concurrency)
                 out[who].append(r)
