@@ -205,11 +205,11 @@ class StatsSampler:
         return (pts[-1][1] - pts[0][1]) / (pts[-1][0] - pts[0][0])
 
 
-def ratelimit(binary, work, runs, jobs, rpm, tpm, baselines, max_tokens=16):
+def ratelimit(binary, work, runs, jobs, rpm, tpm, baselines, max_tokens=16, with_litellm=True):
     """A fresh mock with --rpm/--tpm per run and competitor; each competitor is told the same limits (Sluice's lane
     rpm/tpm, LiteLLM's deployment rpm/tpm with usage-based routing, the direct client's cookbook-style throttle).
     Fidelity = successful upstream requests / what the mock's buckets allowed over the same wall time."""
-    competitors = [SLUICE] + ([LITELLM, DIRECT] if baselines else [])
+    competitors = [SLUICE] + (([LITELLM] if with_litellm else []) + [DIRECT] if baselines else [])
     out = {c: [] for c in competitors}
     for run in range(runs):
         for who in order(run, competitors):
