@@ -19,8 +19,13 @@
 ///
 /// Unknown limits (no `rpm`/`tpm` configured and no headers seen yet for the model): the lane starts with
 /// `initialWindow` calls in flight; the first answer that carries rate-limit headers hands the model over to
-/// learned buckets (level synchronised to `remaining`). While answers carry no headers, every success widens the
-/// window by one (doubling per round trip) up to `maxConcurrency`, and every 429 halves it (AIMD).
+/// learned buckets (level synchronised to `remaining`). The lane's first answer that is a success or a 429 decides
+/// whether the provider announces its limits (`announcement`): real providers (OpenAI, Anthropic) send rate-limit
+/// headers on every answer, self-hosted OpenAI-compatible servers (vLLM, llama.cpp, Ollama) send none. When that
+/// first answer is a success without any rate-limit header, the window opens to `maxConcurrency` at once (a slow
+/// ramp would only cost round trips against a server that enforces nothing); when it is a 429 without headers it
+/// halves as below. After that, while answers carry no headers, every success widens the window by one (doubling
+/// per round trip) up to `maxConcurrency`, and every 429 halves it (AIMD).
 ///
 /// A 429 pauses the whole lane until `retry-after` (else the reset of an exhausted limit, else `defaultPause`)
 /// and empties the bucket the provider says is exhausted. Hintless pauses back off: each 429 without a hint that
@@ -183,6 +188,18 @@ package struct LaneRateLimits: Sendable {
     package private(set) var hintlessPauses = 0
     /// Calls allowed in flight while no limit is known.
     package private(set) var window: Int
+    /// What the lane's first answers said about the provider's limits.
+    package enum Announcement: Sendable, Equatable {
+        /// No success or 429 has come back yet.
+        case unknown
+        /// An answer carried rate-limit headers: the provider publishes its limits, which are learned per model.
+        case announced
+        /// The first success or 429 carried no rate-limit header at all: the provider does not announce limits.
+        case silent
+    }
+
+    /// Whether the provider announces its limits, decided by the lane's first success or 429.
+    package private(set) var announcement: Announcement = .unknown
     /// Admitted calls not yet settled, and those among them counted against the window.
     package private(set) var inFlight = 0
     package private(set) var adaptiveInFlight = 0
@@ -308,6 +325,15 @@ package struct LaneRateLimits: Sendable {
         }
         guard outcome.sent else { return nil }
         learn(from: outcome.headers, model: model, now: now)
+        if outcome.headers.announcesLimits {
+            announcement = .announced
+        } else if announcement == .unknown, let status = outcome.status, status == 429 || (200..<300).contains(status),
+            outcome.headers.requests.isEmpty && outcome.headers.tokens.isEmpty
+        {
+            announcement = .silent
+            // A server that enforces nothing: no ramp. A 429 (below) halves the window as usual.
+            if status != 429 { window = settings.maxConcurrency }
+        }
 
         if outcome.status == 429 {
             if !knowsLimits(for: model) { window = max(1, window / 2) }

@@ -173,15 +173,56 @@ import Testing
         #expect(state.claimAllowance(tokensPerCall: 1, waiting: 0, now: start) == (0, nil))
     }
 
-    @Test func settle_withUnknownLimitsAndNoHeaders_growsOnSuccessAndHalvesOn429() throws {
+    @Test func settle_whenTheFirstSuccessCarriesNoRateLimitHeaders_opensTheWindowToTheLaneConcurrency() throws {
+        var state = limits(maxConcurrency: 64)
+        let first = try admitted(state.admit(model: "m", tokens: 1, now: start))
+        #expect(state.announcement == .unknown)
+        // A server that answered first with a 5xx has said nothing yet.
+        state.settle(first, outcome: .init(sent: true, status: 503), now: start)
+        #expect(state.announcement == .unknown)
+        #expect(state.window == 4)
+        let second = try admitted(state.admit(model: "m", tokens: 1, now: start))
+        state.settle(second, outcome: .init(sent: true, status: 200), now: start)
+        #expect(state.announcement == .silent)
+        #expect(state.window == 64)
+        #expect(state.claimAllowance(tokensPerCall: 1, waiting: 0, now: start) == (64, nil))
+        // Still AIMD: a 429 halves it, a success widens it by one.
+        let third = try admitted(state.admit(model: "m", tokens: 1, now: start))
+        state.settle(third, outcome: .init(sent: true, status: 429), now: start)
+        #expect(state.window == 32)
+        let fourth = try admitted(state.admit(model: "m", tokens: 1, now: start + .seconds(2)))
+        state.settle(fourth, outcome: .init(sent: true, status: 200), now: start + .seconds(2))
+        #expect(state.window == 33)
+    }
+
+    @Test func settle_whenTheFirstAnswerAnnouncesLimits_keepsTheConservativeStartForOtherModels() throws {
+        var state = limits(maxConcurrency: 64)
+        let first = try admitted(state.admit(model: "a", tokens: 1, now: start))
+        let headers = Self.openAIHeaders(requests: (600, 599))
+        state.settle(first, outcome: .init(sent: true, status: 200, headers: headers), now: start)
+        #expect(state.announcement == .announced)
+        // A later answer without headers (another model) does not open the window: it grows by one.
+        let other = try admitted(state.admit(model: "b", tokens: 1, now: start))
+        #expect(other.adaptive)
+        state.settle(other, outcome: .init(sent: true, status: 200), now: start)
+        #expect(state.announcement == .announced)
+        #expect(state.window == 5)
+    }
+
+    @Test func settle_whenTheFirstAnswerIsA429WithoutHeaders_growsByOneOnSuccessAndHalvesOn429() throws {
         var state = limits(maxConcurrency: 6)
-        for _ in 0..<3 {
-            let reservation = try admitted(state.admit(model: "m", tokens: 1, now: start))
-            state.settle(reservation, outcome: .init(sent: true, status: 200), now: start)
+        let first = try admitted(state.admit(model: "m", tokens: 1, now: start))
+        state.settle(first, outcome: .init(sent: true, status: 429), now: start)
+        #expect(state.announcement == .silent)
+        #expect(state.window == 2)
+        let later = start + .seconds(2)  // after the pause
+        for _ in 0..<5 {
+            let reservation = try admitted(state.admit(model: "m", tokens: 1, now: later))
+            state.settle(reservation, outcome: .init(sent: true, status: 200), now: later)
         }
-        #expect(state.window == 6)  // 4 + 3, capped at the lane's concurrency
-        let reservation = try admitted(state.admit(model: "m", tokens: 1, now: start))
-        state.settle(reservation, outcome: .init(sent: true, status: 429), now: start)
+        #expect(state.window == 6)  // 2 + 5, capped at the lane's concurrency
+        let reservation = try admitted(state.admit(model: "m", tokens: 1, now: later))
+        state.settle(reservation, outcome: .init(sent: true, status: 429), now: later)
         #expect(state.window == 3)
     }
 
