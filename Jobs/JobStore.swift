@@ -230,6 +230,9 @@ package final class JobStore: Sendable {
     /// Each call returns a new subscription; every subscription receives every request. Ends when the store closes.
     package func cancellationRequests() -> AsyncStream<JobID> { cancellations.subscribe() }
 
+    /// How many `waitUntilFinal` calls (long-polls) are waiting right now.
+    package var pendingFinalWaits: Int { waiters.count }
+
     /// An in-process stream of provider names, published after each commit that inserted runnable work for them,
     /// so an idle lane claims at once instead of at its next poll.
     package func workInserted() -> AsyncStream<String> { insertions.subscribe() }

@@ -30,6 +30,9 @@ final class FinalJobWaiters: Sendable {
         continuation?.finish()
     }
 
+    /// How many waits are registered right now (for operators and tests).
+    var count: Int { state.withLock { $0.waiters.values.reduce(0) { $0 + $1.count } } }
+
     /// Wakes everyone waiting for one of `ids`.
     func notifyFinal(_ ids: [JobID]) {
         guard !ids.isEmpty else { return }

@@ -38,8 +38,12 @@ package final class SluiceServer: Sendable {
 
     private struct Control {
         var group: ServiceGroup?
+        var store: JobStore?
         var shutdownRequested = false
     }
+
+    /// How many long-polls (`GET /v1/jobs/{id}?wait=`) are waiting right now; 0 before start and after stop.
+    package var pendingLongPolls: Int { control.withLock { $0.store }?.pendingFinalWaits ?? 0 }
 
     /// - Parameters:
     ///   - configuration: validated configuration (flags, environment and file already applied).
@@ -95,7 +99,11 @@ package final class SluiceServer: Sendable {
                 path: (configuration.dataDirectory as NSString).appendingPathComponent(Self.databaseFileName),
                 synchronous: configuration.queue.synchronous, prices: configuration.priceTable),
             logger: logger)
-        defer { store.close() }
+        control.withLock { $0.store = store }
+        defer {
+            control.withLock { $0.store = nil }
+            store.close()
+        }
         logger.info(
             "prices loaded",
             metadata: ["version": "\(store.configuration.prices.version)", "as_of": "\(store.configuration.prices.asOf)"])

@@ -1,3 +1,4 @@
+import App
 import Foundation
 import MockProvider
 import Testing
@@ -103,11 +104,17 @@ import Testing
             let line = #"{"method":"POST","url":"/v1/chat/completions","body":{"model":"mock-chat","messages":[{"role":"user","content":"x"}]}}"#
             let (_, job) = try await client.post("/v1/jobs", body: Data(line.utf8))
             let id = try #require(job["id"] as? String)
-            // The poll is in flight when `withServer` returns and triggers the shutdown.
-            return Task { () -> (Int, String?) in
+            let poll = Task { () -> (Int, String?) in
                 let (status, job) = try await client.get("/v1/jobs/\(id)?wait=60")
                 return (status, job["status"] as? String)
             }
+            // Shut down (when `withServer` returns) only once the poll is waiting inside the server.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while client.server?.pendingLongPolls != 1, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(client.server?.pendingLongPolls == 1)
+            return poll
         }
         let (status, state) = try await poll.value
         #expect(status == 200)

@@ -60,7 +60,8 @@ final class EndToEndHarness: Sendable {
         let running = Task { try await server.run() }
         do {
             let port = try await server.waitUntilListening()
-            let result = try await body(ServerClient(base: "http://127.0.0.1:\(port)", transport: client))
+            let result = try await body(
+                ServerClient(base: "http://127.0.0.1:\(port)", transport: client, server: server))
             await server.triggerGracefulShutdown()
             try await running.value
             return result
@@ -83,6 +84,8 @@ final class EndToEndHarness: Sendable {
 struct ServerClient: Sendable {
     let base: String
     let transport: CurlTransport
+    /// The server behind `base`, when the harness started it.
+    var server: SluiceServer? = nil
 
     private var auth: [(name: String, value: String)] { [("authorization", "Bearer \(EndToEndHarness.adminKey)")] }
 
