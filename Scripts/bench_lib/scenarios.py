@@ -132,6 +132,8 @@ def direct_pipeline(mock, jobs, concurrency):
 # concurrency instead of growing an adaptive window from a few calls per round trip.
 DECLARED = {"rpm": 10_000_000, "tpm": 1_000_000_000}
 SLUICE_DECLARED = "sluice_declared"
+# Scenario 4: a Sluice lane told nothing about the limits, which it must learn from the provider's headers.
+SLUICE_UNKNOWN = "sluice_unknown"
 
 
 def pipeline(binary, work, runs, jobs, litellm_jobs, concurrency, baselines, latency_ms=0, jitter_ms=0, label="pipeline",
@@ -209,7 +211,7 @@ def ratelimit(binary, work, runs, jobs, rpm, tpm, baselines, max_tokens=16, with
     """A fresh mock with --rpm/--tpm per run and competitor; each competitor is told the same limits (Sluice's lane
     rpm/tpm, LiteLLM's deployment rpm/tpm with usage-based routing, the direct client's cookbook-style throttle).
     Fidelity = successful upstream requests / what the mock's buckets allowed over the same wall time."""
-    competitors = [SLUICE] + (([LITELLM] if with_litellm else []) + [DIRECT] if baselines else [])
+    competitors = [SLUICE, SLUICE_UNKNOWN] + (([LITELLM] if with_litellm else []) + [DIRECT] if baselines else [])
     out = {c: [] for c in competitors}
     for run in range(runs):
         for who in order(run, competitors):
@@ -221,8 +223,10 @@ def ratelimit(binary, work, runs, jobs, rpm, tpm, baselines, max_tokens=16, with
                                     "messages": [{"role": "user", "content": "Classify document number 1 please."}]})
                 deadline = 3 * 60 * max(0.0, jobs / min(rpm, tpm / (len(probe) // 4 + max_tokens)) - 1) + 30
                 note = ""
-                if who == SLUICE:
-                    s = Sluice(binary, work, mock.url, max_concurrency=64, rpm=rpm, tpm=tpm)
+                if who in (SLUICE, SLUICE_UNKNOWN):
+                    told = who == SLUICE
+                    s = Sluice(binary, work, mock.url, max_concurrency=64, rpm=rpm if told else None,
+                               tpm=tpm if told else None)
                     try:
                         body = jsonl(jobs, "r", max_tokens)
                         sampler.__enter__()
@@ -264,7 +268,8 @@ def ratelimit(binary, work, runs, jobs, rpm, tpm, baselines, max_tokens=16, with
                 steady = sampler.rate_after(wall / 2)
                 r = {"fidelity": ok / allowed, "steady_fidelity": steady / refill if steady is not None else None, "achieved_per_min": ok / wall * 60,
                      "allowed_per_min": allowed / wall * 60, "upstream_429": st["rate_limited"], "wall": wall,
-                     "succeeded": ok, "note": note}
+                     "succeeded": ok, "note": note,
+                     "share_429": st["rate_limited"] / max(1, st["rate_limited"] + ok)}
                 out[who].append(r)
                 log(f"bench: ratelimit run {run + 1} {who}: {ok} ok in {wall:.1f} s, fidelity {r['fidelity']:.1%}, "
                     f"steady {r['steady_fidelity'] or 0:.1%}, upstream 429s {st['rate_limited']} {note}")
