@@ -1,5 +1,7 @@
 package import Jobs
 
+package import struct Foundation.Data
+
 /// What the response cache does for one request, from the job's cache control and what it asks for. Pure.
 package enum CacheUse: Sendable, Equatable {
     /// Neither looked up nor stored nor deduplicated: the request goes upstream on its own.
@@ -27,6 +29,22 @@ package enum CacheUse: Sendable, Equatable {
             case "/v1/embeddings": return .lookupAndStore
             case "/v1/chat/completions": return body["temperature"]?.isZero == true ? .lookupAndStore : .off
             default: return .off
+            }
+        }
+    }
+
+    /// Whether `decide` could answer anything but `.off` for a request with this raw body, so that the body need not
+    /// be parsed when it could not: under `auto`, a chat completion is cached only with `"temperature"` in its body
+    /// (a key spelled with `\u` escapes is not recognised, and such a request simply goes uncached).
+    package static func mayApply(mode: CacheMode, endpoint: String, rawBody: Data) -> Bool {
+        switch mode {
+        case .bypass: return false
+        case .refresh, .use: return true
+        case .auto:
+            switch endpoint {
+            case "/v1/embeddings": return true
+            case "/v1/chat/completions": return rawBody.range(of: Data(#""temperature""#.utf8)) != nil
+            default: return false
             }
         }
     }

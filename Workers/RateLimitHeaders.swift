@@ -55,9 +55,8 @@ package struct RateLimitHeaders: Sendable, Equatable {
     ///   - now: the current time, to turn Anthropic's reset times and HTTP-dates into durations.
     package static func parse(_ headers: [(name: String, value: String)], now: Date) -> RateLimitHeaders {
         var fields: [String: String] = [:]
-        for header in headers {
+        for header in headers where header.name.containsIgnoringASCIICase("ratelimit") {
             let name = header.name.lowercased()
-            guard name.contains("ratelimit") else { continue }
             if fields[name] == nil { fields[name] = header.value.trimmingWhitespace() }
         }
         func openAI(_ kind: String) -> Limit {
@@ -76,6 +75,9 @@ package struct RateLimitHeaders: Sendable, Equatable {
                 }
             )
         }
+        // Most answers of self-hosted servers carry none: skip the lookups (and their string building).
+        let retryAfter = RetryAfter.parse(headers: headers, now: now)
+        guard !fields.isEmpty else { return RateLimitHeaders(retryAfter: retryAfter) }
         var requests = openAI("requests")
         if requests.isEmpty { requests = anthropic("requests") }
         var tokens = openAI("tokens")
@@ -84,7 +86,7 @@ package struct RateLimitHeaders: Sendable, Equatable {
         return RateLimitHeaders(
             requests: requests,
             tokens: tokens,
-            retryAfter: RetryAfter.parse(headers: headers, now: now)
+            retryAfter: retryAfter
         )
     }
 

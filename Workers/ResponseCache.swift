@@ -108,7 +108,9 @@ package final class ResponseCache: Sendable {
     /// The key of `job`'s request, and what the cache does with it; nil when the cache stays out of the way (a
     /// `bypass`, sampled chat, or a body that is not canonical JSON).
     func plan(for job: ClaimedJob, family: ProviderConfiguration.Kind) -> (key: Data, use: CacheUse)? {
-        guard job.cache != .bypass, let body = try? CanonicalJSON(parsing: Array(job.body)) else { return nil }
+        guard CacheUse.mayApply(mode: job.cache, endpoint: job.endpoint, rawBody: job.body),
+            let body = try? CanonicalJSON(parsing: Array(job.body))
+        else { return nil }
         let use = CacheUse.decide(mode: job.cache, endpoint: job.endpoint, body: body)
         guard use != .off else { return nil }
         let fingerprint = RequestFingerprint(

@@ -15,8 +15,8 @@ package enum RetryAfter {
     ///   - headers: response header fields (names compared case-insensitively).
     ///   - now: the current time, to turn an HTTP-date into a delay.
     package static func parse(headers: [(name: String, value: String)], now: Date) -> Duration? {
-        func value(_ name: String) -> String? {
-            headers.first { $0.name.lowercased() == name }?.value.trimmingWhitespace()
+        func value(_ name: StaticString) -> String? {
+            headers.first { $0.name.equalsIgnoringASCIICase(name) }?.value.trimmingWhitespace()
         }
         if let milliseconds = value("retry-after-ms").flatMap(Double.init), milliseconds.isFinite, milliseconds >= 0 {
             return clamp(seconds: milliseconds / 1000)
@@ -68,6 +68,39 @@ package enum RetryAfter {
 }
 
 extension String {
+    /// Whether the string equals `lowercaseASCII` ignoring ASCII case, without allocating (header names).
+    func equalsIgnoringASCIICase(_ lowercaseASCII: StaticString) -> Bool {
+        let other = UnsafeBufferPointer(start: lowercaseASCII.utf8Start, count: lowercaseASCII.utf8CodeUnitCount)
+        var index = 0
+        for byte in utf8 {
+            guard index < other.count, byte | (byte &- 65 < 26 ? 0x20 : 0) == other[index] else { return false }
+            index += 1
+        }
+        return index == other.count
+    }
+
+    /// Whether the string contains `lowercaseASCII` ignoring ASCII case, without allocating (header names).
+    func containsIgnoringASCIICase(_ lowercaseASCII: StaticString) -> Bool {
+        let needle = UnsafeBufferPointer(start: lowercaseASCII.utf8Start, count: lowercaseASCII.utf8CodeUnitCount)
+        guard !needle.isEmpty else { return true }
+        var string = self
+        return string.withUTF8 { bytes in
+            guard bytes.count >= needle.count else { return false }
+            for start in 0...(bytes.count - needle.count) {
+                var matched = true
+                for offset in 0..<needle.count {
+                    let byte = bytes[start + offset]
+                    if byte | (byte &- 65 < 26 ? 0x20 : 0) != needle[offset] {
+                        matched = false
+                        break
+                    }
+                }
+                if matched { return true }
+            }
+            return false
+        }
+    }
+
     func trimmingWhitespace() -> String {
         var view = Substring(self)
         while let first = view.first, first.isWhitespace { view.removeFirst() }

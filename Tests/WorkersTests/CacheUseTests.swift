@@ -24,4 +24,24 @@ import Testing
         #expect(try use(.bypass, #"{"input":"x"}"#, endpoint: "/v1/embeddings") == .off)
         #expect(try use(.refresh, #"{"temperature":1}"#) == .storeOnly)
     }
+
+    @Test func mayApply_isTrueWheneverDecideCouldCache_andFalseForChatWithoutATemperature() throws {
+        let cases: [(CacheMode, String, String)] = [
+            (.auto, #"{"input":"x"}"#, "/v1/embeddings"),
+            (.auto, #"{"temperature":0,"messages":[]}"#, "/v1/chat/completions"),
+            (.auto, #"{"messages":[{"role":"user","content":"hi"}],"temperature":0.0}"#, "/v1/chat/completions"),
+            (.auto, #"{"temperature":0.7}"#, "/v1/chat/completions"),
+            (.auto, #"{"messages":[]}"#, "/v1/chat/completions"),
+            (.auto, #"{"prompt":"x"}"#, "/v1/completions"),
+            (.use, #"{"messages":[]}"#, "/v1/chat/completions"),
+            (.refresh, #"{"messages":[]}"#, "/v1/chat/completions"),
+            (.bypass, #"{"temperature":0}"#, "/v1/chat/completions"),
+        ]
+        for (mode, body, endpoint) in cases where try use(mode, body, endpoint: endpoint) != .off {
+            #expect(CacheUse.mayApply(mode: mode, endpoint: endpoint, rawBody: Data(body.utf8)), "\(mode) \(body)")
+        }
+        #expect(!CacheUse.mayApply(mode: .auto, endpoint: "/v1/chat/completions", rawBody: Data(#"{"messages":[]}"#.utf8)))
+        #expect(!CacheUse.mayApply(mode: .auto, endpoint: "/v1/completions", rawBody: Data(#"{"prompt":"x"}"#.utf8)))
+        #expect(!CacheUse.mayApply(mode: .bypass, endpoint: "/v1/embeddings", rawBody: Data(#"{"input":"x"}"#.utf8)))
+    }
 }

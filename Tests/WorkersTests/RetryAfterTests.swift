@@ -42,4 +42,18 @@ import Testing
         #expect(RetryAfter.parseHTTPDate("Tue, 29 Feb 2028 12:00:00 GMT") == Date(timeIntervalSince1970: 1_835_438_400))
         #expect(RetryAfter.parseHTTPDate("Sunday, 06-Nov-94 08:49:37 GMT") == nil)
     }
+
+    @Test func headerNameMatching_ignoresASCIICaseOnly() {
+        #expect("Retry-After".equalsIgnoringASCIICase("retry-after"))
+        #expect("RETRY-AFTER-MS".equalsIgnoringASCIICase("retry-after-ms"))
+        #expect(!"retry-after-ms".equalsIgnoringASCIICase("retry-after"))
+        #expect(!"retry-afte".equalsIgnoringASCIICase("retry-after"))
+        #expect(!"retry_after".equalsIgnoringASCIICase("retry-after"))
+        #expect("X-RateLimit-Limit-Requests".containsIgnoringASCIICase("ratelimit"))
+        #expect("anthropic-ratelimit-tokens-reset".containsIgnoringASCIICase("ratelimit"))
+        #expect("ratelimit".containsIgnoringASCIICase("ratelimit"))
+        #expect(!"content-type".containsIgnoringASCIICase("ratelimit"))
+        #expect(!"rate".containsIgnoringASCIICase("ratelimit"))
+        #expect(!"x-rate-limit".containsIgnoringASCIICase("ratelimit"))
+    }
 }
