@@ -20,8 +20,11 @@ extension Lane {
     func execute(_ job: ClaimedJob, cancel: AsyncEvent) async {
         defer { finished(job.lease) }
         var logger = self.jobLogger
-        logger[metadataKey: "job"] = "\(job.id)"
-        logger[metadataKey: "attempt"] = "\(job.attempt)"
+        // One assignment: swift-log's stream handler re-renders all its metadata on every change.
+        var metadata = logger.handler.metadata
+        metadata["job"] = "\(job.id)"
+        metadata["attempt"] = "\(job.attempt)"
+        logger.handler.metadata = metadata
 
         let request: HTTPRequest
         do {
@@ -83,7 +86,10 @@ extension Lane {
             await judge(FailureClassifier.classify(error), response: nil, job: job, logger: logger)
         case .answered(let response):
             let answer = adapter.parse(response)
-            logger[metadataKey: "status"] = "\(response.status)"
+            // At warning and above, only the logs after a non-2xx answer need it: skip the re-render otherwise.
+            if logger.logLevel <= .info || !(200..<300).contains(response.status) {
+                logger[metadataKey: "status"] = "\(response.status)"
+            }
             let verdict = FailureClassifier.classify(answer, now: Date())
             await settleAdmission(admissionRequest, outcome: .answered(answer, verdict))
             await judge(verdict, response: answer.response, job: job, logger: logger)
