@@ -15,7 +15,10 @@ package import Logging
 package final class JobStore: Sendable {
     package struct Configuration: Sendable {
         /// How durable a commit is before it is acknowledged.
-        package enum Synchronous: String, Sendable { case full = "FULL", normal = "NORMAL" }
+        package enum Synchronous: String, Sendable {
+            case full = "FULL"
+            case normal = "NORMAL"
+        }
 
         /// The database file path.
         package var path: String
@@ -31,8 +34,12 @@ package final class JobStore: Sendable {
         package var prices: PriceTable
 
         package init(
-            path: String, synchronous: Synchronous = .full, readers: Int = 2, maxWritesPerCommit: Int = 512,
-            busyTimeout: Duration = .seconds(5), prices: PriceTable = .builtin
+            path: String,
+            synchronous: Synchronous = .full,
+            readers: Int = 2,
+            maxWritesPerCommit: Int = 512,
+            busyTimeout: Duration = .seconds(5),
+            prices: PriceTable = .builtin
         ) {
             self.path = path
             self.synchronous = synchronous
@@ -72,7 +79,9 @@ package final class JobStore: Sendable {
             busyTimeoutMilliseconds: Int(configuration.busyTimeout.wholeMilliseconds)
         )
         self.writer = try GroupCommitWriter(
-            path: configuration.path, options: options, maxWritesPerCommit: configuration.maxWritesPerCommit,
+            path: configuration.path,
+            options: options,
+            maxWritesPerCommit: configuration.maxWritesPerCommit,
             logger: logger
         )
         do {
@@ -127,7 +136,12 @@ package final class JobStore: Sendable {
 
     /// Inserts one job (no batch). With an idempotency key already used by the tenant, returns the original job.
     /// Creates the tenant when it does not exist yet.
-    package func insertJob(_ job: NewJob, tenant: String, idempotencyKey: String?, now: Date = Date()) async throws
+    package func insertJob(
+        _ job: NewJob,
+        tenant: String,
+        idempotencyKey: String?,
+        now: Date = Date()
+    ) async throws
         -> Job
     {
         let now = now.unixMilliseconds
@@ -141,7 +155,12 @@ package final class JobStore: Sendable {
     /// Inserts a batch and all its jobs in one transaction. With an idempotency key already used by the tenant,
     /// returns the original batch and inserts nothing. Each job's deadline is at most the batch's `expiresAt`.
     /// Throws `JobsError.Code.duplicateCustomID` (and inserts nothing) when two jobs share a `custom_id`.
-    package func insertBatch(_ batch: NewBatch, tenant: String, idempotencyKey: String?, now: Date = Date())
+    package func insertBatch(
+        _ batch: NewBatch,
+        tenant: String,
+        idempotencyKey: String?,
+        now: Date = Date()
+    )
         async throws -> Batch
     {
         let now = now.unixMilliseconds
@@ -159,7 +178,13 @@ package final class JobStore: Sendable {
     }
 
     /// Newest first; `after` is a cursor (ids older than it).
-    package func jobs(tenant: String, state: JobState?, batch: BatchID?, after: JobID?, limit: Int) async throws
+    package func jobs(
+        tenant: String,
+        state: JobState?,
+        batch: BatchID?,
+        after: JobID?,
+        limit: Int
+    ) async throws
         -> [Job]
     {
         try await readers.read { db in
@@ -243,7 +268,12 @@ package final class JobStore: Sendable {
     /// tenants in rotation each get an equal share while they have work, and within a tenant the highest priority
     /// goes first, then FIFO (see `StoreWrites.claimFairly`). One write transaction; each job gets a fresh lease
     /// token and `attempt + 1`. Jobs whose deadline passed are not claimed. The result interleaves the tenants.
-    package func claim(provider: String, limit: Int, leaseDuration: Duration, now: Date = Date()) async throws
+    package func claim(
+        provider: String,
+        limit: Int,
+        leaseDuration: Duration,
+        now: Date = Date()
+    ) async throws
         -> [ClaimedJob]
     {
         let now = now.unixMilliseconds
@@ -251,7 +281,10 @@ package final class JobStore: Sendable {
         let rotation = claimRotation
         return try await writer.write { db in
             let claim = try StoreWrites(db: db).claimFairly(
-                provider: provider, limit: limit, leaseMilliseconds: lease, now: now,
+                provider: provider,
+                limit: limit,
+                leaseMilliseconds: lease,
+                now: now,
                 after: rotation.lastTenant(provider: provider)
             )
             rotation.served(claim.lastServed, provider: provider)
@@ -261,7 +294,11 @@ package final class JobStore: Sendable {
 
     /// Extends the leases still held; returns the ids among them whose cancellation was requested.
     /// (`renewLeases` also says which leases were lost.)
-    package func heartbeat(_ leases: [JobLease], leaseDuration: Duration, now: Date = Date()) async throws
+    package func heartbeat(
+        _ leases: [JobLease],
+        leaseDuration: Duration,
+        now: Date = Date()
+    ) async throws
         -> Set<JobID>
     {
         try await renewLeases(leases, leaseDuration: leaseDuration, now: now).cancelRequested
@@ -270,7 +307,11 @@ package final class JobStore: Sendable {
     /// Extends the leases still held, in one write; reports the jobs among them whose cancellation was requested,
     /// and the leases that are no longer held (the job was taken back, or is final), whose calls a worker should
     /// abort: their answers would be dropped.
-    package func renewLeases(_ leases: [JobLease], leaseDuration: Duration, now: Date = Date()) async throws
+    package func renewLeases(
+        _ leases: [JobLease],
+        leaseDuration: Duration,
+        now: Date = Date()
+    ) async throws
         -> LeaseRenewal
     {
         guard !leases.isEmpty else { return LeaseRenewal(cancelRequested: [], lost: []) }
@@ -283,7 +324,12 @@ package final class JobStore: Sendable {
 
     /// running → succeeded, storing the answer and, in the same transaction, its cost-ledger row (priced with
     /// ``Configuration/prices`` as `billing` says) and the cost sums of the job and its batch.
-    package func complete(_ lease: JobLease, response: JobResponse, billing: Billing = .standard, now: Date = Date())
+    package func complete(
+        _ lease: JobLease,
+        response: JobResponse,
+        billing: Billing = .standard,
+        now: Date = Date()
+    )
         async throws -> Bool
     {
         let now = now.unixMilliseconds
@@ -298,7 +344,10 @@ package final class JobStore: Sendable {
     /// running → failed, storing the provider's answer (if any) and the reason. An answer that reported usage is
     /// billed in the cost ledger in the same transaction.
     package func fail(
-        _ lease: JobLease, response: JobResponse?, failure: JobFailure, billing: Billing = .standard,
+        _ lease: JobLease,
+        response: JobResponse?,
+        failure: JobFailure,
+        billing: Billing = .standard,
         now: Date = Date()
     ) async throws -> Bool {
         let now = now.unixMilliseconds
@@ -319,16 +368,26 @@ package final class JobStore: Sendable {
     /// `response` is the provider's answer to the attempt, when there was one: if it reported usage (the provider
     /// billed it), it gets its cost-ledger row in the same transaction, whatever the job's next state.
     package func retry(
-        _ lease: JobLease, at runAt: Date, failure: JobFailure?, countsAttempt: Bool, response: JobResponse? = nil,
-        billing: Billing = .standard, now: Date = Date()
+        _ lease: JobLease,
+        at runAt: Date,
+        failure: JobFailure?,
+        countsAttempt: Bool,
+        response: JobResponse? = nil,
+        billing: Billing = .standard,
+        now: Date = Date()
     ) async throws -> Bool {
         let now = now.unixMilliseconds
         let runAt = runAt.unixMilliseconds
         let charge = StoreWrites.Charge(prices: configuration.prices, billing: billing)
         let result = try await writer.write { db in
             try StoreWrites(db: db).retry(
-                lease, runAt: runAt, failure: failure, countsAttempt: countsAttempt, response: response,
-                charge: charge, now: now
+                lease,
+                runAt: runAt,
+                failure: failure,
+                countsAttempt: countsAttempt,
+                response: response,
+                charge: charge,
+                now: now
             )
         }
         publish(result.effects)

@@ -27,8 +27,16 @@ package struct NewJob: Sendable {
     package var cache: CacheMode
 
     package init(
-        customID: String?, provider: String, model: String, endpoint: String, body: Data,
-        priority: Int = 0, metadata: Data? = nil, maxAttempts: Int = 5, deadline: Date? = nil, runAt: Date? = nil,
+        customID: String?,
+        provider: String,
+        model: String,
+        endpoint: String,
+        body: Data,
+        priority: Int = 0,
+        metadata: Data? = nil,
+        maxAttempts: Int = 5,
+        deadline: Date? = nil,
+        runAt: Date? = nil,
         cache: CacheMode = .auto
     ) {
         self.customID = customID

@@ -38,8 +38,13 @@ package struct ProviderConfiguration: Sendable, Equatable {
     package var limits: Limits
 
     package init(
-        name: String, kind: Kind, baseURL: String, apiKeyEnv: String? = nil, apiKeyFile: String? = nil,
-        models: [String], limits: Limits = Limits()
+        name: String,
+        kind: Kind,
+        baseURL: String,
+        apiKeyEnv: String? = nil,
+        apiKeyFile: String? = nil,
+        models: [String],
+        limits: Limits = Limits()
     ) {
         self.name = name
         self.kind = kind

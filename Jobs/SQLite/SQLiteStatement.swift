@@ -1,4 +1,5 @@
 import CSQLite
+
 import struct Foundation.Data
 
 /// A prepared statement with typed bind and column helpers. Not Sendable: it belongs to its connection's thread.
@@ -56,8 +57,13 @@ final class SQLiteStatement {
     func bind(_ value: String?, at index: Int32) throws {
         guard var value else { return try bindNull(at: index) }
         let rc = value.withUTF8 { bytes in
-            sluice_sqlite3_bind_text(handle, index, UnsafeRawPointer(bytes.baseAddress)?
-                .assumingMemoryBound(to: CChar.self), Int32(bytes.count))
+            sluice_sqlite3_bind_text(
+                handle,
+                index,
+                UnsafeRawPointer(bytes.baseAddress)?
+                    .assumingMemoryBound(to: CChar.self),
+                Int32(bytes.count)
+            )
         }
         try check(rc)
     }
@@ -127,7 +133,8 @@ final class SQLiteStatement {
     }
 
     private func error(_ rc: Int32) -> JobsError {
-        let message = sqlite3_db_handle(handle).map { String(cString: sqlite3_errmsg($0)) }
+        let message =
+            sqlite3_db_handle(handle).map { String(cString: sqlite3_errmsg($0)) }
             ?? String(cString: sqlite3_errstr(rc))
         return JobsError(.sqlite, message: message, sqliteCode: rc, sql: sql)
     }

@@ -80,7 +80,10 @@ final class ReaderPool: Sendable {
         for _ in 0..<threadCount { stopped.wait() }
     }
 
-    private static func inReadTransaction<T>(_ connection: SQLiteConnection, _ body: (SQLiteConnection) throws -> T)
+    private static func inReadTransaction<T>(
+        _ connection: SQLiteConnection,
+        _ body: (SQLiteConnection) throws -> T
+    )
         throws -> T
     {
         try connection.run("BEGIN")

@@ -221,7 +221,8 @@ enum Schema {
                 if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
                 let detail = (error as? JobsError)?.message ?? "\(error)"
                 throw JobsError(
-                    .migration, message: "migration \(index + 1) failed: \(detail)",
+                    .migration,
+                    message: "migration \(index + 1) failed: \(detail)",
                     sqliteCode: (error as? JobsError)?.sqliteCode
                 )
             }

@@ -37,7 +37,13 @@ extension StoreWrites {
     }
 
     /// running → failed; a provider answer that is billed (one that reported usage) gets its ledger row.
-    func fail(_ lease: JobLease, response: JobResponse?, failure: JobFailure, charge: Charge, now: Int64) throws
+    func fail(
+        _ lease: JobLease,
+        response: JobResponse?,
+        failure: JobFailure,
+        charge: Charge,
+        now: Int64
+    ) throws
         -> Effected<Bool>
     {
         try finish(lease, as: .failed, response: response, failure: failure, charge: charge, now: now)
@@ -48,8 +54,13 @@ extension StoreWrites {
     /// no attempt left ends `failed`: a queued job always has an attempt to run.
     /// The provider's answer, when it is billed (it reported usage), gets its ledger row whatever the outcome.
     func retry(
-        _ lease: JobLease, runAt: Int64, failure: JobFailure?, countsAttempt: Bool, response: JobResponse?,
-        charge: Charge, now: Int64
+        _ lease: JobLease,
+        runAt: Int64,
+        failure: JobFailure?,
+        countsAttempt: Bool,
+        response: JobResponse?,
+        charge: Charge,
+        now: Int64
     ) throws -> Effected<Bool> {
         guard let job = try running(lease) else { return Effected(value: false, effects: TransitionEffects()) }
         if let response, Self.isBilled(response, billing: charge.billing), let billed = try billedJob(job.id) {
@@ -119,8 +130,11 @@ extension StoreWrites {
                     .effects.finalized
             } else {
                 try requeue(
-                    job, runAt: now, attemptsGivenBack: givingAttemptBack ? 1 : 0,
-                    failure: givingAttemptBack ? nil : leaseExpired, now: now
+                    job,
+                    runAt: now,
+                    attemptsGivenBack: givingAttemptBack ? 1 : 0,
+                    failure: givingAttemptBack ? nil : leaseExpired,
+                    now: now
                 )
             }
         }
@@ -136,12 +150,19 @@ extension StoreWrites {
         return try finish(lease, as: .cancelled, response: nil, failure: cancelled, now: now)
     }
 
-    static let deadlinePassed = JobFailure(code: "batch_expired", message: "The job did not finish before its deadline.")
+    static let deadlinePassed = JobFailure(
+        code: "batch_expired",
+        message: "The job did not finish before its deadline."
+    )
 
     /// running → a final state, if the lease still matches; counts it in its batch, and bills the answer in the
     /// cost ledger when a `charge` is given (the worker's complete and fail paths).
     private func finish(
-        _ lease: JobLease, as state: JobState, response: JobResponse?, failure: JobFailure?, charge: Charge? = nil,
+        _ lease: JobLease,
+        as state: JobState,
+        response: JobResponse?,
+        failure: JobFailure?,
+        charge: Charge? = nil,
         now: Int64
     ) throws -> Effected<Bool> {
         var matched = false
@@ -174,7 +195,13 @@ extension StoreWrites {
         return Effected(value: true, effects: TransitionEffects(finalized: [lease.jobID]))
     }
 
-    private func requeue(_ job: RunningJob, runAt: Int64, attemptsGivenBack: Int, failure: JobFailure?, now: Int64)
+    private func requeue(
+        _ job: RunningJob,
+        runAt: Int64,
+        attemptsGivenBack: Int,
+        failure: JobFailure?,
+        now: Int64
+    )
         throws
     {
         try db.run(Self.requeueSQL) {
@@ -207,8 +234,11 @@ extension StoreWrites {
 
     private static func runningJob(_ row: SQLiteStatement) -> RunningJob {
         RunningJob(
-            id: JobID(row.int64(at: 0)), token: row.int64(at: 1), cancelRequested: row.int64(at: 2),
-            attempt: row.int(at: 3), maxAttempts: row.int(at: 4)
+            id: JobID(row.int64(at: 0)),
+            token: row.int64(at: 1),
+            cancelRequested: row.int64(at: 2),
+            attempt: row.int(at: 3),
+            maxAttempts: row.int(at: 4)
         )
     }
 

@@ -36,8 +36,15 @@ struct StoreWrites {
         }
         try ensureTenant(tenant, now: now)
         try db.withStatement(Self.insertJobSQL) { statement in
-            try bindInsert(statement, job, tenant: tenant, batch: nil, deadline: job.deadline, key: idempotencyKey,
-                           now: now)
+            try bindInsert(
+                statement,
+                job,
+                tenant: tenant,
+                batch: nil,
+                deadline: job.deadline,
+                key: idempotencyKey,
+                now: now
+            )
             while try statement.step() {}
         }
         let id = JobID(db.lastInsertRowID)
@@ -70,15 +77,26 @@ struct StoreWrites {
                 for job in batch.jobs {
                     // A batch's jobs must be final by the batch's expiry.
                     let deadline = min(job.deadline ?? batch.expiresAt, batch.expiresAt)
-                    try bindInsert(statement, job, tenant: tenant, batch: batchID, deadline: deadline, key: nil,
-                                   now: now)
+                    try bindInsert(
+                        statement,
+                        job,
+                        tenant: tenant,
+                        batch: batchID,
+                        deadline: deadline,
+                        key: nil,
+                        now: now
+                    )
                     while try statement.step() {}
                     statement.reset()
                 }
             }
         } catch let error as JobsError where error.isUniqueViolation(of: "custom_id") {
-            throw JobsError(.duplicateCustomID, message: "two jobs of the batch share a custom_id",
-                            sqliteCode: error.sqliteCode, sql: error.sql)
+            throw JobsError(
+                .duplicateCustomID,
+                message: "two jobs of the batch share a custom_id",
+                sqliteCode: error.sqliteCode,
+                sql: error.sql
+            )
         }
         if batch.jobs.isEmpty { try BatchLedger.settle(batch: batchID, on: db, now: now) }
         guard let stored = try reads.batch(BatchID(batchID), tenant: tenant) else {
@@ -88,7 +106,12 @@ struct StoreWrites {
     }
 
     private func bindInsert(
-        _ statement: SQLiteStatement, _ job: NewJob, tenant: String, batch: Int64?, deadline: Date?, key: String?,
+        _ statement: SQLiteStatement,
+        _ job: NewJob,
+        tenant: String,
+        batch: Int64?,
+        deadline: Date?,
+        key: String?,
         now: Int64
     ) throws {
         try statement.bind(tenant, at: 1)

@@ -109,11 +109,16 @@ enum StoredRows {
             cancellingAt: date(row, 13),
             cancelledAt: date(row, 14),
             counts: Batch.Counts(
-                total: row.int(at: 15), succeeded: row.int(at: 16), failed: row.int(at: 17),
-                cancelled: row.int(at: 18), expired: row.int(at: 19)
+                total: row.int(at: 15),
+                succeeded: row.int(at: 16),
+                failed: row.int(at: 17),
+                cancelled: row.int(at: 18),
+                expired: row.int(at: 19)
             ),
             usage: TokenUsage(
-                promptTokens: row.int(at: 20), completionTokens: row.int(at: 21), cachedTokens: row.int(at: 22)
+                promptTokens: row.int(at: 20),
+                completionTokens: row.int(at: 21),
+                cachedTokens: row.int(at: 22)
             ),
             cost: cost(row, from: 23)
         )
@@ -122,7 +127,8 @@ enum StoredRows {
     /// Decodes `cost_micros, unknown_cost_requests, saved_micros` starting at column `first`.
     private static func cost(_ row: SQLiteStatement, from first: Int32) -> CostSummary {
         CostSummary(
-            knownCostMicros: row.int64(at: first), unknownCostRequests: row.int(at: first + 1),
+            knownCostMicros: row.int64(at: first),
+            unknownCostRequests: row.int(at: first + 1),
             savedMicros: row.int64(at: first + 2)
         )
     }
@@ -131,7 +137,12 @@ enum StoredRows {
         row.optionalInt64(at: column).map(Date.init(unixMilliseconds:))
     }
 
-    private static func usage(_ row: SQLiteStatement, prompt: Int32, completion: Int32, cached: Int32)
+    private static func usage(
+        _ row: SQLiteStatement,
+        prompt: Int32,
+        completion: Int32,
+        cached: Int32
+    )
         -> TokenUsage?
     {
         guard let promptTokens = row.optionalInt(at: prompt) else { return nil }

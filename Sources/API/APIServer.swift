@@ -57,12 +57,18 @@ package struct APIServer: Sendable {
             .add(middleware: AuthenticationMiddleware(store: store, adminKeyHash: configuration.adminKeyHash))
         let quotaGate = SubmitQuotaGate(quotas: quotas)
         JobRoutes(
-            store: store, configuration: configuration, lineParser: lineParser, bodyReader: bodyReader,
+            store: store,
+            configuration: configuration,
+            lineParser: lineParser,
+            bodyReader: bodyReader,
             quotaGate: quotaGate
         )
         .register(on: v1)
         BatchRoutes(
-            store: store, configuration: configuration, parser: batchParser, bodyReader: bodyReader,
+            store: store,
+            configuration: configuration,
+            parser: batchParser,
+            bodyReader: bodyReader,
             quotaGate: quotaGate
         )
         .register(on: v1)

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import ServiceLifecycle
 import Jobs
+import ServiceLifecycle
 
 /// `/v1/jobs`: submit one job, read it (with `?wait=` long-poll), list and cancel.
 struct JobRoutes: Sendable {

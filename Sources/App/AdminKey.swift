@@ -1,5 +1,4 @@
 import Crypto
-
 package import Foundation
 
 /// The admin API key: from `SLUICE_ADMIN_KEY`, else read from `<data_dir>/admin.key`, else generated on first
@@ -29,7 +28,9 @@ package struct AdminKey: Sendable {
         let path = (dataDirectory as NSString).appendingPathComponent(fileName)
         if FileManager.default.fileExists(atPath: path) {
             let text = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isEmpty else { throw ConfigurationError(line: nil, "\(path) is empty; delete it to get a new key") }
+            guard !text.isEmpty else {
+                throw ConfigurationError(line: nil, "\(path) is empty; delete it to get a new key")
+            }
             return AdminKey(source: .file, secret: text)
         }
         var generator = SystemRandomNumberGenerator()

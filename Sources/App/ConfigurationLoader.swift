@@ -54,7 +54,8 @@ package enum ConfigurationLoader {
                 for (key, value) in mock.entries {
                     switch key {
                     case "enabled": configuration.mock.enabled = try bool(value, "mock.enabled")
-                    case "latency_ms": configuration.mock.latencyMilliseconds = try int(value, "mock.latency_ms", min: 0)
+                    case "latency_ms":
+                        configuration.mock.latencyMilliseconds = try int(value, "mock.latency_ms", min: 0)
                     default: throw mock.unknown(key, value, allowed: ["enabled", "latency_ms"])
                     }
                 }
@@ -66,14 +67,20 @@ package enum ConfigurationLoader {
                 configuration.cache = try cache(value)
             default:
                 throw top.unknown(
-                    key, value, allowed: ["listen", "data_dir", "providers", "mock", "queue", "prices", "cache"])
+                    key,
+                    value,
+                    allowed: ["listen", "data_dir", "providers", "mock", "queue", "prices", "cache"]
+                )
             }
         }
         return configuration
     }
 
     /// Applies `SLUICE_HOST`, `SLUICE_PORT` and `SLUICE_DATA_DIR` from the environment.
-    package static func applyEnvironment(_ environment: [String: String], to configuration: inout SluiceConfiguration)
+    package static func applyEnvironment(
+        _ environment: [String: String],
+        to configuration: inout SluiceConfiguration
+    )
         throws
     {
         if let host = environment["SLUICE_HOST"], !host.isEmpty { configuration.listen.host = host }
@@ -132,7 +139,10 @@ package enum ConfigurationLoader {
                 let text = try string(value, "kind")
                 guard let parsed = ProviderConfiguration.Kind(rawValue: text) else {
                     let kinds = ProviderConfiguration.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw ConfigurationError(line: value.mark?.line, "unknown provider kind '\(text)' (one of: \(kinds))")
+                    throw ConfigurationError(
+                        line: value.mark?.line,
+                        "unknown provider kind '\(text)' (one of: \(kinds))"
+                    )
                 }
                 kind = parsed
             case "base_url":
@@ -152,8 +162,10 @@ package enum ConfigurationLoader {
                 limits = try self.limits(value)
             default:
                 throw fields.unknown(
-                    key, value,
-                    allowed: ["name", "kind", "base_url", "api_key_env", "api_key_file", "models", "limits"])
+                    key,
+                    value,
+                    allowed: ["name", "kind", "base_url", "api_key_env", "api_key_file", "models", "limits"]
+                )
             }
         }
         let line = node.mark?.line
@@ -163,8 +175,14 @@ package enum ConfigurationLoader {
             throw ConfigurationError(line: line, "provider '\(name)' lists no 'models'")
         }
         return ProviderConfiguration(
-            name: name, kind: kind ?? .openai, baseURL: baseURL, apiKeyEnv: apiKeyEnv, apiKeyFile: apiKeyFile,
-            models: models, limits: limits)
+            name: name,
+            kind: kind ?? .openai,
+            baseURL: baseURL,
+            apiKeyEnv: apiKeyEnv,
+            apiKeyFile: apiKeyFile,
+            models: models,
+            limits: limits
+        )
     }
 
     private static func limits(_ node: Node) throws -> ProviderConfiguration.Limits {
@@ -178,7 +196,9 @@ package enum ConfigurationLoader {
                 limits.maxConcurrency = try int(value, "limits.max_concurrency", min: 1)
                 guard limits.maxConcurrency <= maxConcurrencyCeiling else {
                     throw ConfigurationError(
-                        line: value.mark?.line, "'limits.max_concurrency' must be at most \(maxConcurrencyCeiling)")
+                        line: value.mark?.line,
+                        "'limits.max_concurrency' must be at most \(maxConcurrencyCeiling)"
+                    )
                 }
             default: throw fields.unknown(key, value, allowed: ["rpm", "tpm", "max_concurrency"])
             }
@@ -203,7 +223,10 @@ package enum ConfigurationLoader {
                 queue.shutdownTimeoutSeconds = try int(value, "queue.shutdown_timeout_seconds", min: 0)
             default:
                 throw fields.unknown(
-                    key, value, allowed: ["synchronous", "max_attempts", "lease_seconds", "shutdown_timeout_seconds"])
+                    key,
+                    value,
+                    allowed: ["synchronous", "max_attempts", "lease_seconds", "shutdown_timeout_seconds"]
+                )
             }
         }
         return queue
@@ -237,7 +260,9 @@ package enum ConfigurationLoader {
         for (name, value) in fields.entries {
             guard !name.isEmpty, !name.hasPrefix("/"), !name.hasSuffix("/") else {
                 throw ConfigurationError(
-                    line: fields.keyLines[name] ?? value.mark?.line, "a price needs a model name or provider/model")
+                    line: fields.keyLines[name] ?? value.mark?.line,
+                    "a price needs a model name or provider/model"
+                )
             }
             let rates = try Fields(value, context: "prices.\(name)")
             var found: [String: Int64] = [:]
@@ -252,11 +277,17 @@ package enum ConfigurationLoader {
             }
             guard (found["batch_input"] == nil) == (found["batch_output"] == nil) else {
                 throw ConfigurationError(
-                    line: line, "the price of '\(name)' needs both 'batch_input' and 'batch_output'")
+                    line: line,
+                    "the price of '\(name)' needs both 'batch_input' and 'batch_output'"
+                )
             }
             prices[name] = ModelPrice(
-                input: input, cachedInput: found["cached_input"], output: output,
-                batchInput: found["batch_input"], batchOutput: found["batch_output"])
+                input: input,
+                cachedInput: found["cached_input"],
+                output: output,
+                batchInput: found["batch_input"],
+                batchOutput: found["batch_output"]
+            )
         }
         return prices
     }
@@ -268,7 +299,8 @@ package enum ConfigurationLoader {
         guard case .scalar(let scalar) = node, let micros = MicroDollars.parse(dollars: scalar.string) else {
             throw ConfigurationError(
                 line: node.mark?.line,
-                "'\(name)' must be a US dollar amount per 1M tokens like 0.15 (at most 6 decimals, not negative)")
+                "'\(name)' must be a US dollar amount per 1M tokens like 0.15 (at most 6 decimals, not negative)"
+            )
         }
         return micros
     }
@@ -349,6 +381,8 @@ private struct Fields {
 
     func unknown(_ key: String, _ value: Node, allowed: [String]) -> ConfigurationError {
         ConfigurationError(
-            line: keyLines[key] ?? value.mark?.line, "unknown key '\(key)' (expected one of: \(allowed.joined(separator: ", ")))")
+            line: keyLines[key] ?? value.mark?.line,
+            "unknown key '\(key)' (expected one of: \(allowed.joined(separator: ", ")))"
+        )
     }
 }

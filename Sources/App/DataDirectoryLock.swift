@@ -19,7 +19,9 @@ final class DataDirectoryLock {
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             throw ConfigurationError(
-                line: nil, "another sluice process is using the data directory \(dataDirectory); stop it first")
+                line: nil,
+                "another sluice process is using the data directory \(dataDirectory); stop it first"
+            )
         }
         self.descriptor = descriptor
     }

@@ -23,8 +23,16 @@ package enum MockProviderRunner {
         package var drop: Double
 
         package init(
-            host: String, port: Int, latency: Duration = .zero, jitter: Duration = .zero, rpm: Int? = nil,
-            tpm: Int? = nil, fail5xx: Double = 0, fail429: Double = 0, hang: Double = 0, garbage: Double = 0,
+            host: String,
+            port: Int,
+            latency: Duration = .zero,
+            jitter: Duration = .zero,
+            rpm: Int? = nil,
+            tpm: Int? = nil,
+            fail5xx: Double = 0,
+            fail429: Double = 0,
+            hang: Double = 0,
+            garbage: Double = 0,
             drop: Double = 0
         ) {
             self.host = host
@@ -43,8 +51,14 @@ package enum MockProviderRunner {
         /// The mock's configuration for these options.
         var configuration: MockProviderConfiguration {
             MockProviderConfiguration(
-                host: host, port: port, latency: latency, latencyJitter: jitter, rpm: rpm, tpm: tpm,
-                faults: .init(fail5xx: fail5xx, fail429: fail429, hang: hang, garbage: garbage, drop: drop))
+                host: host,
+                port: port,
+                latency: latency,
+                latencyJitter: jitter,
+                rpm: rpm,
+                tpm: tpm,
+                faults: .init(fail5xx: fail5xx, fail429: fail429, hang: hang, garbage: garbage, drop: drop)
+            )
         }
     }
 
@@ -54,7 +68,11 @@ package enum MockProviderRunner {
         let server = MockProviderServer(configuration: options.configuration, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [.init(service: server)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
         let host = options.host
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

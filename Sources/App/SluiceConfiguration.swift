@@ -37,7 +37,9 @@ package struct SluiceConfiguration: Sendable, Equatable {
         package var shutdownTimeoutSeconds: Int
 
         package init(
-            synchronous: JobStore.Configuration.Synchronous = .full, maxAttempts: Int = 5, leaseSeconds: Int = 60,
+            synchronous: JobStore.Configuration.Synchronous = .full,
+            maxAttempts: Int = 5,
+            leaseSeconds: Int = 60,
             shutdownTimeoutSeconds: Int = 15
         ) {
             self.synchronous = synchronous
@@ -92,9 +94,13 @@ package struct SluiceConfiguration: Sendable, Equatable {
     package var cache: Cache
 
     package init(
-        listen: Listen = Listen(), dataDirectory: String = SluiceConfiguration.defaultDataDirectory,
-        providers: [ProviderConfiguration] = [], mock: Mock = Mock(enabled: true), queue: Queue = Queue(),
-        prices: [String: ModelPrice] = [:], cache: Cache = Cache()
+        listen: Listen = Listen(),
+        dataDirectory: String = SluiceConfiguration.defaultDataDirectory,
+        providers: [ProviderConfiguration] = [],
+        mock: Mock = Mock(enabled: true),
+        queue: Queue = Queue(),
+        prices: [String: ModelPrice] = [:],
+        cache: Cache = Cache()
     ) {
         self.listen = listen
         self.dataDirectory = dataDirectory

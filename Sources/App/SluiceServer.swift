@@ -5,8 +5,8 @@ import Jobs
 package import Logging
 import MockProvider
 import ServiceLifecycle
-import UnixSignals
 import Synchronization
+import UnixSignals
 import Workers
 
 /// `sluice serve` as one object: the store, the libcurl transport, maintenance, the worker pool, the HTTP API
@@ -51,7 +51,9 @@ package final class SluiceServer: Sendable {
     ///   - handleSignals: stop gracefully on SIGTERM and SIGINT (the executable); tests pass false.
     ///   - logger: the root logger.
     package init(
-        configuration: SluiceConfiguration, environment: [String: String], handleSignals: Bool = false,
+        configuration: SluiceConfiguration,
+        environment: [String: String],
+        handleSignals: Bool = false,
         logger: Logger
     ) {
         self.configuration = configuration
@@ -65,7 +67,11 @@ package final class SluiceServer: Sendable {
         var logger = Logger(label: "sluice")
         logger.logLevel = environment["SLUICE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let server = SluiceServer(
-            configuration: configuration, environment: environment, handleSignals: true, logger: logger)
+            configuration: configuration,
+            environment: environment,
+            handleSignals: true,
+            logger: logger
+        )
         try await server.run()
     }
 
@@ -97,8 +103,11 @@ package final class SluiceServer: Sendable {
         let store = try JobStore(
             configuration: .init(
                 path: (configuration.dataDirectory as NSString).appendingPathComponent(Self.databaseFileName),
-                synchronous: configuration.queue.synchronous, prices: configuration.priceTable),
-            logger: logger)
+                synchronous: configuration.queue.synchronous,
+                prices: configuration.priceTable
+            ),
+            logger: logger
+        )
         control.withLock { $0.store = store }
         defer {
             control.withLock { $0.store = nil }
@@ -106,7 +115,10 @@ package final class SluiceServer: Sendable {
         }
         logger.info(
             "prices loaded",
-            metadata: ["version": "\(store.configuration.prices.version)", "as_of": "\(store.configuration.prices.asOf)"])
+            metadata: [
+                "version": "\(store.configuration.prices.version)", "as_of": "\(store.configuration.prices.asOf)",
+            ]
+        )
 
         guard configuration.mock.enabled else {
             try await runMain(store: store, adminKey: adminKey, providers: configuration.providers)
@@ -114,18 +126,26 @@ package final class SluiceServer: Sendable {
         }
         let mock = MockProviderServer(
             configuration: MockProviderConfiguration(
-                host: "127.0.0.1", port: 0, latency: .milliseconds(configuration.mock.latencyMilliseconds)),
-            logger: logger)
+                host: "127.0.0.1",
+                port: 0,
+                latency: .milliseconds(configuration.mock.latencyMilliseconds)
+            ),
+            logger: logger
+        )
         let mockGroup = ServiceGroup(
-            configuration: .init(services: [.init(service: mock)], logger: logger))
+            configuration: .init(services: [.init(service: mock)], logger: logger)
+        )
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await mockGroup.run() }
             defer { tasks.cancelAll() }
             let port = try await mock.waitUntilListening()
             logger.info("in-process mock provider listening", metadata: ["port": "\(port)"])
             let mockProvider = ProviderConfiguration(
-                name: SluiceConfiguration.mockProviderName, kind: .openai, baseURL: "http://127.0.0.1:\(port)/v1",
-                models: SluiceConfiguration.mockModels)
+                name: SluiceConfiguration.mockProviderName,
+                kind: .openai,
+                baseURL: "http://127.0.0.1:\(port)/v1",
+                models: SluiceConfiguration.mockModels
+            )
             try await runMain(store: store, adminKey: adminKey, providers: [mockProvider] + configuration.providers)
             await mockGroup.triggerGracefulShutdown()
             try await tasks.waitForAll()
@@ -138,17 +158,32 @@ package final class SluiceServer: Sendable {
         let maintenance = Maintenance(store: store, logger: logger)
         let quotas = QuotaAccountant(store: store)
         let pool = try WorkerPool(
-            store: store, transport: transport, providers: providers,
+            store: store,
+            transport: transport,
+            providers: providers,
             configuration: .init(
-                leaseDuration: .seconds(queue.leaseSeconds), shutdownTimeout: .seconds(queue.shutdownTimeoutSeconds),
+                leaseDuration: .seconds(queue.leaseSeconds),
+                shutdownTimeout: .seconds(queue.shutdownTimeoutSeconds),
                 admission: Self.withTenantQuotas(
-                    responseCacheAdmission(store: store), quotas: quotas, prices: store.configuration.prices)),
-            environment: environment, startupRescue: maintenance, logger: logger)
+                    responseCacheAdmission(store: store),
+                    quotas: quotas,
+                    prices: store.configuration.prices
+                )
+            ),
+            environment: environment,
+            startupRescue: maintenance,
+            logger: logger
+        )
         let api = APIServer(
             store: store,
             configuration: APIConfiguration(
-                adminKeyHash: adminKey.hash, providers: providers, defaultMaxAttempts: queue.maxAttempts),
-            quotas: quotas, logger: logger)
+                adminKeyHash: adminKey.hash,
+                providers: providers,
+                defaultMaxAttempts: queue.maxAttempts
+            ),
+            quotas: quotas,
+            logger: logger
+        )
         let listen = configuration.listen
         let listening = self.listening
         let logger = self.logger
@@ -163,7 +198,9 @@ package final class SluiceServer: Sendable {
                     .init(service: application),
                 ],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
-                logger: logger))
+                logger: logger
+            )
+        )
         let stopAtOnce = control.withLock { control in
             control.group = group
             return control.shutdownRequested
@@ -185,7 +222,8 @@ extension SluiceServer {
         return CurlTransport.Configuration(
             maxConnections: max(CurlTransport.Configuration.defaultMaxConnections, total),
             maxHostConnections: connections,
-            maxIdleHandles: max(CurlTransport.Configuration.defaultMaxIdleHandles, total))
+            maxIdleHandles: max(CurlTransport.Configuration.defaultMaxIdleHandles, total)
+        )
     }
 
     /// Raises the soft limit on open files towards the hard limit when it is below `wanted`: every upstream call

@@ -63,8 +63,18 @@ struct MockProviderCommand: AsyncParsableCommand {
     func run() async throws {
         try await MockProviderRunner.run(
             options: .init(
-                host: host, port: port, latency: .milliseconds(latencyMilliseconds),
-                jitter: .milliseconds(jitterMilliseconds), rpm: rpm, tpm: tpm,
-                fail5xx: fail5xx, fail429: fail429, hang: hang, garbage: garbage, drop: drop))
+                host: host,
+                port: port,
+                latency: .milliseconds(latencyMilliseconds),
+                jitter: .milliseconds(jitterMilliseconds),
+                rpm: rpm,
+                tpm: tpm,
+                fail5xx: fail5xx,
+                fail429: fail429,
+                hang: hang,
+                garbage: garbage,
+                drop: drop
+            )
+        )
     }
 }

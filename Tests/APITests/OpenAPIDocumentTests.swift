@@ -212,11 +212,19 @@ import Workers
 
             let quotas = "/v1/admin/tenants/{id}/quotas"
             try check(
-                await server.send("PUT", "/v1/admin/tenants/acme/quotas", json: #"{"usd_per_day":"0","requests_per_minute":5}"#),
+                await server.send(
+                    "PUT",
+                    "/v1/admin/tenants/acme/quotas",
+                    json: #"{"usd_per_day":"0","requests_per_minute":5}"#
+                ),
                 "PUT",
                 quotas
             )
-            try check(await server.send("PUT", "/v1/admin/tenants/acme/quotas", json: #"{"usd_per_year":1}"#), "PUT", quotas)
+            try check(
+                await server.send("PUT", "/v1/admin/tenants/acme/quotas", json: #"{"usd_per_year":1}"#),
+                "PUT",
+                quotas
+            )
             try check(await server.send("PUT", "/v1/admin/tenants/ghost/quotas", json: "{}"), "PUT", quotas)
             try check(await server.send("GET", "/v1/admin/tenants/acme/quotas"), "GET", quotas)
             try check(await server.send("GET", "/v1/admin/tenants/ghost/quotas"), "GET", quotas)

@@ -18,19 +18,27 @@ import Testing
                     limits: {rpm: 6000, tpm: 1000000, max_concurrency: 32}
                 mock: {enabled: true, latency_ms: 25}
                 queue: {synchronous: normal, max_attempts: 3, lease_seconds: 30, shutdown_timeout_seconds: 5}
-                """)
+                """
+        )
         #expect(configuration.listen == .init(host: "0.0.0.0", port: 9090))
         #expect(configuration.dataDirectory == "/tmp/sluice")
         #expect(
             configuration.providers == [
                 ProviderConfiguration(
-                    name: "local", kind: .openai, baseURL: "http://127.0.0.1:9000/v1", apiKeyEnv: "LOCAL_API_KEY",
-                    models: ["mock-chat", "mock-embed"], limits: .init(rpm: 6000, tpm: 1_000_000, maxConcurrency: 32))
-            ])
+                    name: "local",
+                    kind: .openai,
+                    baseURL: "http://127.0.0.1:9000/v1",
+                    apiKeyEnv: "LOCAL_API_KEY",
+                    models: ["mock-chat", "mock-embed"],
+                    limits: .init(rpm: 6000, tpm: 1_000_000, maxConcurrency: 32)
+                )
+            ]
+        )
         #expect(configuration.mock == .init(enabled: true, latencyMilliseconds: 25))
         #expect(
             configuration.queue
-                == .init(synchronous: .normal, maxAttempts: 3, leaseSeconds: 30, shutdownTimeoutSeconds: 5))
+                == .init(synchronous: .normal, maxAttempts: 3, leaseSeconds: 30, shutdownTimeoutSeconds: 5)
+        )
     }
 
     @Test func parse_whenFileOmitsMock_leavesTheMockOff() throws {
@@ -38,20 +46,27 @@ import Testing
             yaml: """
                 providers:
                   - {name: a, kind: openai, base_url: "http://x/v1", models: [m]}
-                """)
+                """
+        )
         #expect(configuration.mock.enabled == false)
         #expect(configuration.listen == .init())
         #expect(configuration.dataDirectory == SluiceConfiguration.defaultDataDirectory)
     }
 
     @Test func parse_whenKeyIsUnknown_namesItsLine() {
-        #expect(throws: ConfigurationError(line: 3, "unknown key 'lisen' (expected one of: listen, data_dir, providers, mock, queue, prices, cache)")) {
+        #expect(
+            throws: ConfigurationError(
+                line: 3,
+                "unknown key 'lisen' (expected one of: listen, data_dir, providers, mock, queue, prices, cache)"
+            )
+        ) {
             try ConfigurationLoader.parse(
                 yaml: """
                     data_dir: ./d
 
                     lisen: {port: 1}
-                    """)
+                    """
+            )
         }
     }
 
@@ -66,7 +81,8 @@ import Testing
                         limits:
                           rpm: 10
                           burst: 5
-                    """)
+                    """
+            )
         }
         #expect(error.line == 7)
         #expect(error.message.contains("'burst'"))
@@ -89,7 +105,8 @@ import Testing
                       - name: empty
                         base_url: http://x/v1
                         models: []
-                    """)
+                    """
+            )
         }
         #expect(error.line == 3)
         #expect(error.message.contains("lists no 'models'"))
@@ -98,7 +115,8 @@ import Testing
     @Test func parse_whenKindIsUnknown_listsTheKinds() throws {
         let error = try #require(throws: ConfigurationError.self) {
             try ConfigurationLoader.parse(
-                yaml: "providers:\n  - {name: a, kind: cohere, base_url: 'http://x', models: [m]}\n")
+                yaml: "providers:\n  - {name: a, kind: cohere, base_url: 'http://x', models: [m]}\n"
+            )
         }
         #expect(error.line == 2)
         #expect(error.message.contains("openai, anthropic, gemini"))
@@ -127,7 +145,9 @@ import Testing
     @Test func applyEnvironment_overridesHostPortAndDataDirectory() throws {
         var configuration = SluiceConfiguration.embeddedDefault
         try ConfigurationLoader.applyEnvironment(
-            ["SLUICE_HOST": "0.0.0.0", "SLUICE_PORT": "7000", "SLUICE_DATA_DIR": "/var/sluice"], to: &configuration)
+            ["SLUICE_HOST": "0.0.0.0", "SLUICE_PORT": "7000", "SLUICE_DATA_DIR": "/var/sluice"],
+            to: &configuration
+        )
         #expect(configuration.listen == .init(host: "0.0.0.0", port: 7000))
         #expect(configuration.dataDirectory == "/var/sluice")
         #expect(throws: ConfigurationError.self) {

@@ -10,7 +10,10 @@ import Testing
         let lines = 1_000
         try await harness.withServer { client in
             let (status, created) = try await client.post(
-                "/v1/batches", body: chatBatch(lines: lines), contentType: "application/jsonl")
+                "/v1/batches",
+                body: chatBatch(lines: lines),
+                contentType: "application/jsonl"
+            )
             #expect(status == 202)
             let id = try #require(created["id"] as? String)
 
@@ -66,7 +69,10 @@ import Testing
             harness.configuration(maxConcurrency: concurrency, shutdownTimeoutSeconds: 0)
         ) { client in
             let (status, created) = try await client.post(
-                "/v1/batches", body: chatBatch(lines: lines), contentType: "application/jsonl")
+                "/v1/batches",
+                body: chatBatch(lines: lines),
+                contentType: "application/jsonl"
+            )
             #expect(status == 202)
             let id = try #require(created["id"] as? String)
             // Shut down only once every slot holds an upstream call in flight.
@@ -101,7 +107,8 @@ import Testing
         // Every upstream call hangs (until the mock itself shuts down), so the job cannot finish on its own.
         let harness = try await EndToEndHarness(faults: .init(hang: 1.0))
         let poll = try await harness.withServer(harness.configuration(shutdownTimeoutSeconds: 0)) { client in
-            let line = #"{"method":"POST","url":"/v1/chat/completions","body":{"model":"mock-chat","messages":[{"role":"user","content":"x"}]}}"#
+            let line =
+                #"{"method":"POST","url":"/v1/chat/completions","body":{"model":"mock-chat","messages":[{"role":"user","content":"x"}]}}"#
             let (_, job) = try await client.post("/v1/jobs", body: Data(line.utf8))
             let id = try #require(job["id"] as? String)
             let poll = Task { () -> (Int, String?) in

@@ -33,7 +33,11 @@ final class EndToEndHarness: Sendable {
     }
 
     /// The configuration of a server on a free port whose one provider, `e2e`, is the mock provider.
-    func configuration(maxConcurrency: Int = 64, leaseSeconds: Int = 60, shutdownTimeoutSeconds: Int = 1)
+    func configuration(
+        maxConcurrency: Int = 64,
+        leaseSeconds: Int = 60,
+        shutdownTimeoutSeconds: Int = 1
+    )
         -> SluiceConfiguration
     {
         SluiceConfiguration(
@@ -41,27 +45,36 @@ final class EndToEndHarness: Sendable {
             dataDirectory: dataDirectory,
             providers: [
                 ProviderConfiguration(
-                    name: "e2e", kind: .openai, baseURL: "http://127.0.0.1:\(mockPort)/v1",
-                    models: ["mock-chat", "mock-embed"], limits: .init(maxConcurrency: maxConcurrency))
+                    name: "e2e",
+                    kind: .openai,
+                    baseURL: "http://127.0.0.1:\(mockPort)/v1",
+                    models: ["mock-chat", "mock-embed"],
+                    limits: .init(maxConcurrency: maxConcurrency)
+                )
             ],
             mock: .init(enabled: false),
-            queue: .init(leaseSeconds: leaseSeconds, shutdownTimeoutSeconds: shutdownTimeoutSeconds))
+            queue: .init(leaseSeconds: leaseSeconds, shutdownTimeoutSeconds: shutdownTimeoutSeconds)
+        )
     }
 
     /// Runs a server until `body` returns, then shuts it down gracefully and waits for it to stop.
     func withServer<T: Sendable>(
-        _ configuration: SluiceConfiguration? = nil, _ body: (ServerClient) async throws -> T
+        _ configuration: SluiceConfiguration? = nil,
+        _ body: (ServerClient) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "e2e.sluice")
         logger.logLevel = .warning
         let server = SluiceServer(
             configuration: configuration ?? self.configuration(),
-            environment: ["SLUICE_ADMIN_KEY": Self.adminKey], logger: logger)
+            environment: ["SLUICE_ADMIN_KEY": Self.adminKey],
+            logger: logger
+        )
         let running = Task { try await server.run() }
         do {
             let port = try await server.waitUntilListening()
             let result = try await body(
-                ServerClient(base: "http://127.0.0.1:\(port)", transport: client, server: server))
+                ServerClient(base: "http://127.0.0.1:\(port)", transport: client, server: server)
+            )
             await server.triggerGracefulShutdown()
             try await running.value
             return result
@@ -98,11 +111,16 @@ struct ServerClient: Sendable {
         try await transport.send(HTTPRequest(method: "GET", url: base + path, headers: auth))
     }
 
-    func post(_ path: String, body: Data, contentType: String = "application/json") async throws
+    func post(
+        _ path: String,
+        body: Data,
+        contentType: String = "application/json"
+    ) async throws
         -> (status: Int, json: [String: Any])
     {
         let response = try await transport.send(
-            HTTPRequest(method: "POST", url: base + path, headers: auth + [("content-type", contentType)], body: body))
+            HTTPRequest(method: "POST", url: base + path, headers: auth + [("content-type", contentType)], body: body)
+        )
         return (response.status, try Self.object(response.body))
     }
 
@@ -111,11 +129,15 @@ struct ServerClient: Sendable {
         let deadline = ContinuousClock.now + timeout
         while true {
             let (_, batch) = try await get("/v1/batches/\(id)")
-            if let status = batch["status"] as? String, ["completed", "failed", "expired", "cancelled"].contains(status) {
+            if let status = batch["status"] as? String,
+                ["completed", "failed", "expired", "cancelled"].contains(status)
+            {
                 return batch
             }
             if ContinuousClock.now > deadline {
-                Issue.record("batch \(id) not final in time: \(batch["status"] ?? "?") \(batch["request_counts"] ?? "?")")
+                Issue.record(
+                    "batch \(id) not final in time: \(batch["status"] ?? "?") \(batch["request_counts"] ?? "?")"
+                )
                 return batch
             }
             try await Task.sleep(for: .milliseconds(20))
@@ -140,7 +162,8 @@ struct ServerClient: Sendable {
 func chatBatch(lines: Int, prefix: String = "line") -> Data {
     var text = ""
     for i in 0..<lines {
-        text += #"{"custom_id":"\#(prefix)-\#(i)","method":"POST","url":"/v1/chat/completions","body":{"model":"mock-chat","messages":[{"role":"user","content":"Summarise document \#(i)"}]}}"#
+        text +=
+            #"{"custom_id":"\#(prefix)-\#(i)","method":"POST","url":"/v1/chat/completions","body":{"model":"mock-chat","messages":[{"role":"user","content":"Summarise document \#(i)"}]}}"#
         text += "\n"
     }
     return Data(text.utf8)

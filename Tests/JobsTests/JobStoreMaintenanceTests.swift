@@ -55,7 +55,11 @@ import Testing
                 #expect(back.attempt == 0)
             }
             let reclaimed = try await store.claim(
-                provider: "mock", limit: 10, leaseDuration: .seconds(60), now: t0.addingTimeInterval(1))
+                provider: "mock",
+                limit: 10,
+                leaseDuration: .seconds(60),
+                now: t0.addingTimeInterval(1)
+            )
             #expect(reclaimed.count == 3)
         }
     }
@@ -75,8 +79,12 @@ import Testing
     {
         try await withStore { store, _ in
             let expiry = t0.addingTimeInterval(3_600)
-            let batch = try await store.insertBatch(newBatch(3, expiresAt: expiry), tenant: "a", idempotencyKey: nil,
-                                                    now: t0)
+            let batch = try await store.insertBatch(
+                newBatch(3, expiresAt: expiry),
+                tenant: "a",
+                idempotencyKey: nil,
+                now: t0
+            )
             let requests = store.cancellationRequests()
             let claims = try await store.claim(provider: "mock", limit: 2, leaseDuration: .seconds(7_200), now: t0)
             #expect(try await store.complete(claims[0].lease, response: okResponse(), now: t0))
@@ -90,8 +98,10 @@ import Testing
             #expect(current.counts.expired == 1)
 
             // The worker sees the request, aborts, and acknowledges: the job ends expired, and so does the batch.
-            #expect(try await store.heartbeat([claims[1].lease], leaseDuration: .seconds(60), now: expiry)
-                == [claims[1].id])
+            #expect(
+                try await store.heartbeat([claims[1].lease], leaseDuration: .seconds(60), now: expiry)
+                    == [claims[1].id]
+            )
             #expect(try await store.acknowledgeCancel(claims[1].lease, now: expiry))
             let expired = try #require(try await store.job(claims[1].id, tenant: "a"))
             #expect(expired.state == .expired)
@@ -122,8 +132,13 @@ import Testing
             #expect(try await store.retry(claims[3].lease, at: t0, failure: nil, countsAttempt: true, now: t0))
             #expect(try await store.batch(batch.id, tenant: "a")?.counts.final == 3)
             let again = try #require(try await store.claimOne(now: t0))
-            #expect(try await store.complete(again.lease, response: okResponse(prompt: 1, completion: 1),
-                                             now: t0.addingTimeInterval(5)))
+            #expect(
+                try await store.complete(
+                    again.lease,
+                    response: okResponse(prompt: 1, completion: 1),
+                    now: t0.addingTimeInterval(5)
+                )
+            )
             current = try #require(try await store.batch(batch.id, tenant: "a"))
             #expect(current.status == .completed)
             #expect(current.completedAt == t0.addingTimeInterval(5))

@@ -41,8 +41,12 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func insertBatch_insertsAllJobsWithCountersAndClampedDeadlines() async throws {
         try await withStore { store, _ in
             let expiry = t0.addingTimeInterval(3_600)
-            let batch = try await store.insertBatch(newBatch(5, expiresAt: expiry), tenant: "a", idempotencyKey: nil,
-                                                    now: t0)
+            let batch = try await store.insertBatch(
+                newBatch(5, expiresAt: expiry),
+                tenant: "a",
+                idempotencyKey: nil,
+                now: t0
+            )
             #expect(batch.status == .inProgress)
             #expect(batch.counts == Batch.Counts(total: 5))
             #expect(batch.inProgressAt == t0)

@@ -56,8 +56,12 @@ import Testing
 
     @Test(.timeLimit(.minutes(1))) func claim_whenDeadlinePassed_doesNotClaim() async throws {
         try await withStore { store, _ in
-            _ = try await store.insertJob(newJob(deadline: t0.addingTimeInterval(10)), tenant: "a",
-                                          idempotencyKey: nil, now: t0)
+            _ = try await store.insertJob(
+                newJob(deadline: t0.addingTimeInterval(10)),
+                tenant: "a",
+                idempotencyKey: nil,
+                now: t0
+            )
             #expect(try await store.claimOne(now: t0.addingTimeInterval(11)) == nil)
         }
     }
@@ -86,7 +90,9 @@ import Testing
             #expect(second.lease.token != first.lease.token)
             let before = try #require(try await store.job(job.id, tenant: "a"))
 
-            #expect(try await store.complete(first.lease, response: okResponse(), now: t0.addingTimeInterval(13)) == false)
+            #expect(
+                try await store.complete(first.lease, response: okResponse(), now: t0.addingTimeInterval(13)) == false
+            )
             #expect(try await store.fail(first.lease, response: nil, failure: .init(code: "x", message: "y")) == false)
             #expect(try await store.retry(first.lease, at: t0, failure: nil, countsAttempt: true) == false)
             #expect(try await store.acknowledgeCancel(first.lease) == false)
@@ -98,7 +104,9 @@ import Testing
             #expect(after.attempt == before.attempt)
             // The current holder still can.
             #expect(try await store.complete(second.lease, response: okResponse(), now: t0.addingTimeInterval(14)))
-            #expect(try await store.complete(second.lease, response: okResponse(), now: t0.addingTimeInterval(15)) == false)
+            #expect(
+                try await store.complete(second.lease, response: okResponse(), now: t0.addingTimeInterval(15)) == false
+            )
         }
     }
 
@@ -161,13 +169,18 @@ import Testing
         try await withStore { store, _ in
             let job = try await store.insertJob(newJob(), tenant: "a", idempotencyKey: nil, now: t0)
             let claimed = try #require(try await store.claimOne(now: t0, lease: .seconds(10)))
-            #expect(try await store.heartbeat([claimed.lease], leaseDuration: .seconds(10), now: t0.addingTimeInterval(8))
-                .isEmpty)
+            #expect(
+                try await store.heartbeat([claimed.lease], leaseDuration: .seconds(10), now: t0.addingTimeInterval(8))
+                    .isEmpty
+            )
             // The extended lease has not expired at t0+12.
             #expect(try await store.rescueExpiredLeases(now: t0.addingTimeInterval(12)) == 0)
             _ = try await store.cancelJob(job.id, tenant: "a", now: t0.addingTimeInterval(13))
-            let flagged = try await store.heartbeat([claimed.lease], leaseDuration: .seconds(10),
-                                                    now: t0.addingTimeInterval(14))
+            let flagged = try await store.heartbeat(
+                [claimed.lease],
+                leaseDuration: .seconds(10),
+                now: t0.addingTimeInterval(14)
+            )
             #expect(flagged == [job.id])
         }
     }
@@ -186,7 +199,9 @@ import Testing
             #expect(again.id == job.id)
 
             let renewal = try await store.renewLeases(
-                [old.lease, again.lease, cancelled.lease], leaseDuration: .seconds(10), now: t0.addingTimeInterval(13)
+                [old.lease, again.lease, cancelled.lease],
+                leaseDuration: .seconds(10),
+                now: t0.addingTimeInterval(13)
             )
             #expect(renewal.lost == [old.lease, cancelled.lease])  // the cancelled job ended at the rescue
             #expect(renewal.cancelRequested.isEmpty)

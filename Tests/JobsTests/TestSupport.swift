@@ -22,7 +22,8 @@ func withStore<T>(
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("sluice.sqlite").path
     let store = try JobStore(
-        configuration: .init(path: path, synchronous: synchronous), logger: Logger(label: "jobs-tests")
+        configuration: .init(path: path, synchronous: synchronous),
+        logger: Logger(label: "jobs-tests")
     )
     defer { store.close() }
     return try await body(store, path)
@@ -33,33 +34,54 @@ func openStore(at path: String, synchronous: JobStore.Configuration.Synchronous 
 }
 
 func newJob(
-    provider: String = "mock", priority: Int = 0, customID: String? = nil, maxAttempts: Int = 3,
-    deadline: Date? = nil, runAt: Date? = nil, body: String = #"{"model":"m"}"#
+    provider: String = "mock",
+    priority: Int = 0,
+    customID: String? = nil,
+    maxAttempts: Int = 3,
+    deadline: Date? = nil,
+    runAt: Date? = nil,
+    body: String = #"{"model":"m"}"#
 ) -> NewJob {
     NewJob(
-        customID: customID, provider: provider, model: "m", endpoint: "/v1/chat/completions",
-        body: Data(body.utf8), priority: priority, metadata: nil, maxAttempts: maxAttempts, deadline: deadline,
+        customID: customID,
+        provider: provider,
+        model: "m",
+        endpoint: "/v1/chat/completions",
+        body: Data(body.utf8),
+        priority: priority,
+        metadata: nil,
+        maxAttempts: maxAttempts,
+        deadline: deadline,
         runAt: runAt
     )
 }
 
 func newBatch(_ count: Int, expiresAt: Date = t0.addingTimeInterval(86_400), provider: String = "mock") -> NewBatch {
     NewBatch(
-        endpoint: "/v1/chat/completions", completionWindow: "24h", metadata: nil, expiresAt: expiresAt,
+        endpoint: "/v1/chat/completions",
+        completionWindow: "24h",
+        metadata: nil,
+        expiresAt: expiresAt,
         jobs: (0..<count).map { newJob(provider: provider, customID: "line-\($0)") }
     )
 }
 
 func okResponse(prompt: Int = 10, completion: Int = 5) -> JobResponse {
     JobResponse(
-        statusCode: 200, requestID: "req_1", body: Data(#"{"ok":true}"#.utf8),
+        statusCode: 200,
+        requestID: "req_1",
+        body: Data(#"{"ok":true}"#.utf8),
         usage: TokenUsage(promptTokens: prompt, completionTokens: completion)
     )
 }
 
 extension JobStore {
     /// Claims exactly one job of `mock` or fails the test.
-    func claimOne(provider: String = "mock", now: Date = t0, lease: Duration = .seconds(60)) async throws
+    func claimOne(
+        provider: String = "mock",
+        now: Date = t0,
+        lease: Duration = .seconds(60)
+    ) async throws
         -> ClaimedJob?
     {
         try await claim(provider: provider, limit: 1, leaseDuration: lease, now: now).first

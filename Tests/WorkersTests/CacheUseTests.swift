@@ -40,7 +40,9 @@ import Testing
         for (mode, body, endpoint) in cases where try use(mode, body, endpoint: endpoint) != .off {
             #expect(CacheUse.mayApply(mode: mode, endpoint: endpoint, rawBody: Data(body.utf8)), "\(mode) \(body)")
         }
-        #expect(!CacheUse.mayApply(mode: .auto, endpoint: "/v1/chat/completions", rawBody: Data(#"{"messages":[]}"#.utf8)))
+        #expect(
+            !CacheUse.mayApply(mode: .auto, endpoint: "/v1/chat/completions", rawBody: Data(#"{"messages":[]}"#.utf8))
+        )
         #expect(!CacheUse.mayApply(mode: .auto, endpoint: "/v1/completions", rawBody: Data(#"{"prompt":"x"}"#.utf8)))
         #expect(!CacheUse.mayApply(mode: .bypass, endpoint: "/v1/embeddings", rawBody: Data(#"{"input":"x"}"#.utf8)))
     }

@@ -13,8 +13,12 @@ package struct HTTPRequest: Sendable {
     package var connectTimeout: Duration
 
     package init(
-        method: String = "POST", url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
-        timeout: Duration = .seconds(600), connectTimeout: Duration = .seconds(10)
+        method: String = "POST",
+        url: String,
+        headers: [(name: String, value: String)] = [],
+        body: Data? = nil,
+        timeout: Duration = .seconds(600),
+        connectTimeout: Duration = .seconds(10)
     ) {
         self.method = method
         self.url = url
