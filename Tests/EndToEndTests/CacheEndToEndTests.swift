@@ -15,7 +15,7 @@ import Workers
     func sameBatchTwice_secondMakesNoUpstreamCalls_costsNothing_andReportsTheSaving() async throws {
         let harness = try await EndToEndHarness()
         try await harness.withServer { client in
-            let admin = TenantClient(base: client.base, transport: client.transport, key: EndToEndHarness.adminKey)
+            let admin = client
 
             let first = try await Self.submitBoth(admin)
             let afterFirst = harness.mock.stats.snapshot
@@ -46,10 +46,8 @@ import Workers
             print("cache end-to-end: \(afterFirst.requests) upstream calls for both submissions; \(figures)")
 
             // Another tenant asking the very same questions is not served the first tenant's answers.
-            let globex = try await admin.createTenantKey("globex")
-            let other = try await Self.submitBoth(
-                TenantClient(base: client.base, transport: client.transport, key: globex)
-            )
+            let globex = try await admin.makeTenant("globex")
+            let other = try await Self.submitBoth(client.authenticated(as: globex))
             let afterOther = harness.mock.stats.snapshot
             #expect(afterOther.requests == afterFirst.requests + Self.chatLines + Self.embedLines)
             for (original, theirs) in zip(first, other) {
@@ -68,9 +66,17 @@ import Workers
     }
 
     /// Submits the temperature-0 chat batch and the embeddings batch, waits for both, and returns them.
-    static func submitBoth(_ client: TenantClient) async throws -> [BatchFigures] {
-        let chat = try await client.post("/v1/batches", body: cachedChatBatch(lines: chatLines))
-        let embed = try await client.post("/v1/batches", body: cachedEmbeddingBatch(lines: embedLines))
+    static func submitBoth(_ client: ServerClient) async throws -> [BatchFigures] {
+        let chat = try await client.post(
+            "/v1/batches",
+            body: cachedChatBatch(lines: chatLines),
+            contentType: "application/jsonl"
+        )
+        let embed = try await client.post(
+            "/v1/batches",
+            body: cachedEmbeddingBatch(lines: embedLines),
+            contentType: "application/jsonl"
+        )
         #expect(chat.status == 202 && embed.status == 202)
         var batches: [BatchFigures] = []
         for id in [chat.json["id"] as? String, embed.json["id"] as? String] {
@@ -97,72 +103,10 @@ struct BatchFigures {
     }
 }
 
-/// Talks to a running server with one tenant's API key.
-struct TenantClient: Sendable {
-    let base: String
-    let transport: CurlTransport
-    let key: String
-
-    private var auth: [(name: String, value: String)] { [("authorization", "Bearer \(key)")] }
-
-    func get(_ path: String) async throws -> (status: Int, json: [String: Any]) {
-        let response = try await transport.send(HTTPRequest(method: "GET", url: base + path, headers: auth))
-        return (response.status, try ServerClient.object(response.body))
-    }
-
-    func post(
-        _ path: String,
-        body: Data,
-        contentType: String = "application/jsonl"
-    ) async throws
-        -> (status: Int, json: [String: Any])
-    {
-        let response = try await transport.send(
-            HTTPRequest(method: "POST", url: base + path, headers: auth + [("content-type", contentType)], body: body)
-        )
-        return (response.status, try ServerClient.object(response.body))
-    }
-
-    /// Creates the tenant and one API key for it (admin key only); returns the key.
-    func createTenantKey(_ tenant: String) async throws -> String {
-        let created = try await post(
-            "/v1/admin/tenants",
-            body: Data(#"{"id":"\#(tenant)"}"#.utf8),
-            contentType: "application/json"
-        )
-        #expect(created.status == 201)
-        let key = try await post(
-            "/v1/admin/tenants/\(tenant)/keys",
-            body: Data("{}".utf8),
-            contentType: "application/json"
-        )
-        #expect(key.status == 201)
-        return try #require(key.json["key"] as? String)
-    }
-
-    /// Polls the batch (with a deadline) until it is final and returns it.
-    func waitForBatch(_ id: String, timeout: Duration = .seconds(120)) async throws -> [String: Any] {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let (_, batch) = try await get("/v1/batches/\(id)")
-            if let status = batch["status"] as? String,
-                ["completed", "failed", "expired", "cancelled"].contains(status)
-            {
-                return batch
-            }
-            if ContinuousClock.now > deadline {
-                Issue.record("batch \(id) not final in time: \(batch["status"] ?? "?")")
-                return batch
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
+extension ServerClient {
     /// The response body of each result line, by `custom_id`, re-serialised with sorted keys.
     func resultBodies(_ id: String) async throws -> [String: String] {
-        let response = try await transport.send(
-            HTTPRequest(method: "GET", url: base + "/v1/batches/\(id)/results", headers: auth)
-        )
+        let response = try await getRaw("/v1/batches/\(id)/results")
         #expect(response.status == 200)
         var bodies: [String: String] = [:]
         for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n") {

@@ -93,14 +93,33 @@ final class EndToEndHarness: Sendable {
     }
 }
 
-/// Talks to a running server with the admin key, through libcurl.
+/// Talks to a running server through libcurl, with the admin key unless `authenticated(as:)` picks another.
 struct ServerClient: Sendable {
     let base: String
     let transport: CurlTransport
     /// The server behind `base`, when the harness started it.
     var server: SluiceServer? = nil
+    /// The API key every request carries.
+    var key: String = EndToEndHarness.adminKey
 
-    private var auth: [(name: String, value: String)] { [("authorization", "Bearer \(EndToEndHarness.adminKey)")] }
+    private var auth: [(name: String, value: String)] { [("authorization", "Bearer \(key)")] }
+
+    /// The same client, sending `key` instead.
+    func authenticated(as key: String) -> ServerClient {
+        var client = self
+        client.key = key
+        return client
+    }
+
+    /// Creates a tenant and a key for it through the admin API (this client must hold the admin key); returns the
+    /// key.
+    func makeTenant(_ tenant: String) async throws -> String {
+        let created = try await post("/v1/admin/tenants", body: Data(#"{"id":"\#(tenant)"}"#.utf8))
+        #expect(created.status == 201)
+        let key = try await post("/v1/admin/tenants/\(tenant)/keys", body: Data("{}".utf8))
+        #expect(key.status == 201)
+        return try #require(key.json["key"] as? String)
+    }
 
     func get(_ path: String) async throws -> (status: Int, json: [String: Any]) {
         let response = try await transport.send(HTTPRequest(method: "GET", url: base + path, headers: auth))

@@ -142,7 +142,7 @@ import Workers
 }
 
 extension ServerClient {
-    /// Sends a request with `key` (the admin key when nil).
+    /// Sends a request with `key` (this client's key when nil).
     func send(
         _ method: String,
         _ path: String,
@@ -150,7 +150,7 @@ extension ServerClient {
         body: Data? = nil,
         contentType: String? = nil
     ) async throws -> HTTPResponse {
-        var headers = [("authorization", "Bearer \(key ?? EndToEndHarness.adminKey)")]
+        var headers = [("authorization", "Bearer \(key ?? self.key)")]
         if let contentType { headers.append(("content-type", contentType)) }
         return try await transport.send(HTTPRequest(method: method, url: base + path, headers: headers, body: body))
     }
@@ -159,17 +159,9 @@ extension ServerClient {
         try await send(method, path, key: key, body: Data(json.utf8), contentType: "application/json")
     }
 
-    /// GETs a JSON object with `key` (the admin key when nil).
+    /// GETs a JSON object with `key` (this client's key when nil).
     func getJSON(_ path: String, key: String?) async throws -> [String: Any] {
         try Self.object(try await send("GET", path, key: key).body)
-    }
-
-    /// Creates a tenant and a key for it through the admin API; returns the key.
-    func makeTenant(_ tenant: String) async throws -> String {
-        let created = try await send("POST", "/v1/admin/tenants", json: #"{"id":"\#(tenant)"}"#)
-        #expect(created.status == 201)
-        let key = try await send("POST", "/v1/admin/tenants/\(tenant)/keys")
-        return try #require(try Self.object(key.body)["key"] as? String)
     }
 
     /// Polls (with a deadline) until every job of the batch has either succeeded or waits in the queue for its
