@@ -58,7 +58,7 @@ struct AdminRoutes: Sendable {
             throw APIError.notFound("tenant", id: tenant)
         }
         let (key, prefix) = Self.generateKey()
-        let hash = Data(SHA256.hash(data: Data(key.utf8)))
+        let hash = APIKeyDigest.of(key)
         try await store.insertAPIKey(tenant: tenant, keyHash: hash, prefix: prefix)
         context.logger.info("api key created", metadata: ["tenant_id": "\(tenant)", "prefix": "\(prefix)"])
         var writer = JSONWriter()

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -39,7 +38,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 code: "missing_api_key"
             )
         }
-        let hash = Data(SHA256.hash(data: Data(key.utf8)))
+        let hash = APIKeyDigest.of(key)
         var context = context
         if Self.constantTimeEquals(hash, adminKeyHash) {
             context.caller = .init(tenant: Self.adminTenant, isAdmin: true)

@@ -1,4 +1,4 @@
-import Crypto
+import API
 package import Foundation
 
 /// The admin API key: from `SLUICE_ADMIN_KEY`, else read from `<data_dir>/admin.key`, else generated on first
@@ -51,7 +51,7 @@ package struct AdminKey: Sendable {
     private init(source: Source, secret: String) {
         self.source = source
         self.secret = secret
-        self.hash = Data(SHA256.hash(data: Data(secret.utf8)))
+        self.hash = APIKeyDigest.of(secret)
     }
 }
 
