@@ -189,6 +189,39 @@ enum Schema {
         ALTER TABLE jobs ADD COLUMN cache_mode TEXT NOT NULL DEFAULT 'auto'
             CHECK (cache_mode IN ('auto','use','bypass','refresh'));
         """,
+        // 6 (files): OpenAI's Files API and the file side of its batches. A file's bytes live on disk beside the
+        // database (`files/file-<id>.jsonl`), written and fsynced before the row commits; the row is the truth
+        // (a file without a row is debris). `deleted_at` hides a file from the API; its bytes are removed after.
+        // `request_hash` (SHA-256 of a create's canonical request) lets an `Idempotency-Key` repeat with a
+        // different body be told apart (422). Batches made from a file keep their input, output and error files,
+        // the line errors of a failed validation (OpenAI's `errors` object as JSON), and the batch they retry.
+        """
+        CREATE TABLE files (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant TEXT NOT NULL REFERENCES tenants(id),
+            purpose TEXT NOT NULL CHECK (purpose IN ('batch','batch_output','user_data')),
+            filename TEXT NOT NULL,
+            bytes INTEGER NOT NULL CHECK (bytes >= 0),
+            lines INTEGER CHECK (lines >= 0),
+            sha256 BLOB CHECK (sha256 IS NULL OR length(sha256) = 32),
+            idempotency_key TEXT,
+            request_hash BLOB CHECK (request_hash IS NULL OR length(request_hash) = 32),
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER,
+            deleted_at INTEGER
+        ) STRICT;
+        CREATE INDEX files_tenant ON files(tenant, id) WHERE deleted_at IS NULL;
+        CREATE UNIQUE INDEX files_idempotency ON files(tenant, idempotency_key)
+            WHERE idempotency_key IS NOT NULL;
+
+        ALTER TABLE batches ADD COLUMN input_file_id INTEGER REFERENCES files(id);
+        ALTER TABLE batches ADD COLUMN output_file_id INTEGER REFERENCES files(id);
+        ALTER TABLE batches ADD COLUMN error_file_id INTEGER REFERENCES files(id);
+        ALTER TABLE batches ADD COLUMN errors BLOB;
+        ALTER TABLE batches ADD COLUMN retry_of INTEGER REFERENCES batches(id);
+        ALTER TABLE batches ADD COLUMN request_hash BLOB CHECK (request_hash IS NULL OR length(request_hash) = 32);
+        ALTER TABLE jobs ADD COLUMN request_hash BLOB CHECK (request_hash IS NULL OR length(request_hash) = 32);
+        """,
     ]
 
     /// The schema version this build writes.

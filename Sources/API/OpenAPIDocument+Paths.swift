@@ -1,6 +1,6 @@
 extension OpenAPIDocument {
-    /// The `paths` object: one operation per route the router registers.
-    static let paths = #"""
+    /// The `paths` of the service, job, batch, usage and admin routes (merged into the document by `paths`).
+    static let corePaths = #"""
         {
           "/healthz": {
             "get": {

@@ -1,6 +1,6 @@
 extension OpenAPIDocument {
     /// The `components.schemas` object: request bodies, the job and batch objects, lists, result lines, errors.
-    static let schemas = #"""
+    static let coreSchemas = #"""
         {
           "Error": {
             "type": "object",

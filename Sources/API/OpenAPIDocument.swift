@@ -1,11 +1,13 @@
+import Foundation
 import Hummingbird
 import NIOCore
 
 /// `GET /openapi.json`: the OpenAPI 3.1 description of every route the API serves, without authentication.
 ///
 /// The document is JSON in raw string literals kept next to the routes it describes: this file holds the frame,
-/// parameters and responses; `OpenAPIDocument+Paths.swift` the operations; `OpenAPIDocument+Schemas.swift` the
-/// schemas. `OpenAPIDocumentTests` fails when a route the router registers has no operation here (or an operation
+/// parameters and responses; `OpenAPIDocument+Paths.swift` the core operations; `OpenAPIDocument+Schemas.swift`
+/// the core schemas; each further area (`OpenAPIDocument+Files.swift`, …) its own fragments, merged by `paths` and
+/// `schemas`. `OpenAPIDocumentTests` fails when a route the router registers has no operation here (or an operation
 /// has no route), when a `$ref` does not resolve, and when a job, batch, list, result line or error the server
 /// answers has a field the schema does not list. Add a route or a field here in the same commit.
 ///
@@ -19,6 +21,24 @@ enum OpenAPIDocument {
     /// Answers with the document (`application/json`).
     @Sendable static func respond(_ request: Request, context: APIRequestContext) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+    }
+
+    /// The `paths` object: one operation per route the router registers. Each area keeps its operations in its
+    /// own fragment (a JSON object) and adds it here.
+    static let paths = merge([corePaths])
+
+    /// The `components.schemas` object, merged from each area's fragment like `paths`.
+    static let schemas = merge([coreSchemas])
+
+    /// Joins JSON object texts into one object (their members in order). Fragments must not share a key: a
+    /// duplicate would silently replace the first.
+    static func merge(_ objects: [String]) -> String {
+        let members = objects.map { object in
+            let text = object.trimmingCharacters(in: .whitespacesAndNewlines)
+            precondition(text.first == "{" && text.last == "}", "an OpenAPI fragment must be one JSON object")
+            return String(text.dropFirst().dropLast())
+        }
+        return "{" + members.joined(separator: ",") + "}"
     }
 
     /// The whole document.
