@@ -134,38 +134,54 @@ package final class JobStore: Sendable {
 
     // MARK: Submit
 
-    /// Inserts one job (no batch). With an idempotency key already used by the tenant, returns the original job.
-    /// Creates the tenant when it does not exist yet.
+    /// Inserts one job (no batch). With an idempotency key already used by the tenant, returns the original job,
+    /// or throws `JobsError.Code.idempotencyKeyReused` when `requestHash` (SHA-256 of the create request) differs
+    /// from the original's. Creates the tenant when it does not exist yet.
     package func insertJob(
         _ job: NewJob,
         tenant: String,
         idempotencyKey: String?,
+        requestHash: Data? = nil,
         now: Date = Date()
     ) async throws
         -> Job
     {
         let now = now.unixMilliseconds
         let stored = try await writer.write { db in
-            try StoreWrites(db: db).insertJob(job, tenant: tenant, idempotencyKey: idempotencyKey, now: now)
+            try StoreWrites(db: db).insertJob(
+                job,
+                tenant: tenant,
+                idempotencyKey: idempotencyKey,
+                requestHash: requestHash,
+                now: now
+            )
         }
         insertions.publish(CollectionOfOne(job.provider))
         return stored
     }
 
     /// Inserts a batch and all its jobs in one transaction. With an idempotency key already used by the tenant,
-    /// returns the original batch and inserts nothing. Each job's deadline is at most the batch's `expiresAt`.
+    /// returns the original batch and inserts nothing (`JobsError.Code.idempotencyKeyReused` when `requestHash`
+    /// differs from the original's). Each job's deadline is at most the batch's `expiresAt`.
     /// Throws `JobsError.Code.duplicateCustomID` (and inserts nothing) when two jobs share a `custom_id`.
     package func insertBatch(
         _ batch: NewBatch,
         tenant: String,
         idempotencyKey: String?,
+        requestHash: Data? = nil,
         now: Date = Date()
     )
         async throws -> Batch
     {
         let now = now.unixMilliseconds
         let stored = try await writer.write { db in
-            try StoreWrites(db: db).insertBatch(batch, tenant: tenant, idempotencyKey: idempotencyKey, now: now)
+            try StoreWrites(db: db).insertBatch(
+                batch,
+                tenant: tenant,
+                idempotencyKey: idempotencyKey,
+                requestHash: requestHash,
+                now: now
+            )
         }
         insertions.publish(Set(batch.jobs.map(\.provider)))
         return stored

@@ -8,6 +8,8 @@ package struct JobsError: Error, CustomStringConvertible {
             case notOpen
             case duplicateCustomID
             case closed
+            case idempotencyKeyReused
+            case fileSystem
         }
 
         private let value: Value
@@ -23,6 +25,10 @@ package struct JobsError: Error, CustomStringConvertible {
         package static var duplicateCustomID: Code { Code(.duplicateCustomID) }
         /// The store was closed while the operation waited.
         package static var closed: Code { Code(.closed) }
+        /// An `Idempotency-Key` the tenant already used came with a different request (its request hash differs).
+        package static var idempotencyKeyReused: Code { Code(.idempotencyKeyReused) }
+        /// A file of the store (an uploaded or generated file's bytes) could not be moved or removed.
+        package static var fileSystem: Code { Code(.fileSystem) }
 
         package var description: String { "\(value)" }
     }

@@ -29,9 +29,21 @@ struct StoreWrites {
 
     // MARK: Submit
 
-    func insertJob(_ job: NewJob, tenant: String, idempotencyKey: String?, now: Int64) throws -> Job {
+    /// With an idempotency key the tenant already used, returns the original job, or throws
+    /// `JobsError.Code.idempotencyKeyReused` when `requestHash` differs from the original's.
+    func insertJob(
+        _ job: NewJob,
+        tenant: String,
+        idempotencyKey: String?,
+        requestHash: Data? = nil,
+        now: Int64
+    ) throws -> Job {
         let reads = StoreReads(db: db)
         if let idempotencyKey, let existing = try reads.job(tenant: tenant, idempotencyKey: idempotencyKey) {
+            try Self.checkRequestHash(
+                stored: try reads.jobRequestHash(tenant: tenant, idempotencyKey: idempotencyKey),
+                given: requestHash
+            )
             return existing
         }
         try ensureTenant(tenant, now: now)
@@ -43,6 +55,7 @@ struct StoreWrites {
                 batch: nil,
                 deadline: job.deadline,
                 key: idempotencyKey,
+                requestHash: requestHash,
                 now: now
             )
             while try statement.step() {}
@@ -54,10 +67,22 @@ struct StoreWrites {
         return stored
     }
 
-    /// Inserts the batch row and every job with one cached INSERT reused per row.
-    func insertBatch(_ batch: NewBatch, tenant: String, idempotencyKey: String?, now: Int64) throws -> Batch {
+    /// Inserts the batch row and every job with one cached INSERT reused per row. With an idempotency key the
+    /// tenant already used, returns the original batch, or throws `JobsError.Code.idempotencyKeyReused` when
+    /// `requestHash` differs from the original's.
+    func insertBatch(
+        _ batch: NewBatch,
+        tenant: String,
+        idempotencyKey: String?,
+        requestHash: Data? = nil,
+        now: Int64
+    ) throws -> Batch {
         let reads = StoreReads(db: db)
         if let idempotencyKey, let existing = try reads.batch(tenant: tenant, idempotencyKey: idempotencyKey) {
+            try Self.checkRequestHash(
+                stored: try reads.batchRequestHash(tenant: tenant, idempotencyKey: idempotencyKey),
+                given: requestHash
+            )
             return existing
         }
         try ensureTenant(tenant, now: now)
@@ -70,6 +95,7 @@ struct StoreWrites {
             try $0.bind(now, at: 6)
             try $0.bind(batch.expiresAt.unixMilliseconds, at: 7)
             try $0.bind(batch.jobs.count, at: 8)
+            try $0.bind(requestHash, at: 9)
         }
         let batchID = db.lastInsertRowID
         do {
@@ -84,6 +110,7 @@ struct StoreWrites {
                         batch: batchID,
                         deadline: deadline,
                         key: nil,
+                        requestHash: nil,
                         now: now
                     )
                     while try statement.step() {}
@@ -112,6 +139,7 @@ struct StoreWrites {
         batch: Int64?,
         deadline: Date?,
         key: String?,
+        requestHash: Data?,
         now: Int64
     ) throws {
         try statement.bind(tenant, at: 1)
@@ -129,18 +157,19 @@ struct StoreWrites {
         try statement.bind(key, at: 13)
         try statement.bind(now, at: 14)
         try statement.bind(job.cache.rawValue, at: 15)
+        try statement.bind(requestHash, at: 16)
     }
 
     private static let insertJobSQL = """
         INSERT INTO jobs(tenant, batch_id, custom_id, provider, model, endpoint, body, priority, metadata, state,
-            max_attempts, run_at, deadline, idempotency_key, created_at, updated_at, cache_mode)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?11, ?12, ?13, ?14, ?14, ?15)
+            max_attempts, run_at, deadline, idempotency_key, created_at, updated_at, cache_mode, request_hash)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16)
         """
 
     private static let insertBatchSQL = """
         INSERT INTO batches(tenant, endpoint, completion_window, status, metadata, idempotency_key, created_at,
-            expires_at, in_progress_at, total)
-        VALUES (?1, ?2, ?3, 'in_progress', ?4, ?5, ?6, ?7, ?6, ?8)
+            expires_at, in_progress_at, total, request_hash)
+        VALUES (?1, ?2, ?3, 'in_progress', ?4, ?5, ?6, ?7, ?6, ?8, ?9)
         """
 
     // MARK: Cancel
