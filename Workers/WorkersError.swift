@@ -9,6 +9,7 @@ package struct WorkersError: Error, CustomStringConvertible {
             case unsupportedEndpoint
             case invalidBaseURL
             case invalidLimits
+            case invalidWebhookSecret
         }
 
         private let value: Value
@@ -26,6 +27,8 @@ package struct WorkersError: Error, CustomStringConvertible {
         package static var invalidBaseURL: Code { Code(.invalidBaseURL) }
         /// A provider's limits cannot be kept (e.g. `max_concurrency` below 1).
         package static var invalidLimits: Code { Code(.invalidLimits) }
+        /// A webhook signing secret is not `whsec_<base64>` (or there is none).
+        package static var invalidWebhookSecret: Code { Code(.invalidWebhookSecret) }
 
         package var description: String { "\(value)" }
     }

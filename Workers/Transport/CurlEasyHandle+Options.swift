@@ -65,6 +65,15 @@ extension CurlEasyHandle {
         headerList = list
     }
 
+    /// Pinned resolutions (`host:port:address[,address]`) that populate the DNS cache for this transfer, so the
+    /// connection goes to addresses checked beforehand. "libcurl does not copy the list, it needs to be kept
+    /// around until after the transfer has completed", so the handle keeps it.
+    /// - SeeAlso: https://curl.se/libcurl/c/CURLOPT_RESOLVE.html
+    func setResolve(_ list: CurlHeaderList) throws {
+        try check(sluice_curl_easy_setopt_slist(raw, CURLOPT_RESOLVE, list.raw), "CURLOPT_RESOLVE")
+        resolveList = list
+    }
+
     /// Limit on the whole transfer, in milliseconds (includes time waiting for a pooled connection).
     /// - SeeAlso: https://curl.se/libcurl/c/CURLOPT_TIMEOUT_MS.html
     func setTimeout(milliseconds: Int) throws {

@@ -4,6 +4,8 @@ import Foundation
 extension CurlEasyHandle {
     /// Sets every option for one request on a freshly created or reset handle.
     ///
+    /// - Redirects are never followed (CURLOPT_FOLLOWLOCATION keeps its default, 0): a 3xx is an answer.
+    /// - `request.resolve` pins host names to addresses (CURLOPT_RESOLVE).
     /// - GET without a body uses CURLOPT_HTTPGET, HEAD uses CURLOPT_NOBODY; any request with a body (or a
     ///   POST without one) sends it with POSTFIELDSIZE + COPYPOSTFIELDS; methods other than GET/HEAD/POST
     ///   are set with CURLOPT_CUSTOMREQUEST.
@@ -24,6 +26,13 @@ extension CurlEasyHandle {
         try setTCPKeepAlive(true)
         try setTimeout(milliseconds: Self.milliseconds(request.timeout))
         try setConnectTimeout(milliseconds: Self.milliseconds(request.connectTimeout))
+        if !request.resolve.isEmpty {
+            let entries = CurlHeaderList()
+            for entry in request.resolve {
+                try entries.append(line: entry)
+            }
+            try setResolve(entries)
+        }
 
         let method = request.method.uppercased()
         switch (method, request.body) {

@@ -15,6 +15,8 @@ final class CurlEasyHandle {
     var transferID: UInt64?
     /// Request header lines; must outlive the transfer (CURLOPT_HTTPHEADER does not copy).
     var headerList: CurlHeaderList?
+    /// CURLOPT_RESOLVE entries; must outlive the transfer (libcurl does not copy the list).
+    var resolveList: CurlHeaderList?
     /// Header fields of the final response, collected by the header callback.
     var responseHeaders = CurlResponseHeaders()
     /// Body bytes, collected by the write callback.
@@ -43,6 +45,7 @@ final class CurlEasyHandle {
         curl_easy_reset(raw)
         transferID = nil
         headerList = nil
+        resolveList = nil
         responseHeaders = CurlResponseHeaders()
         responseBody = Data()
     }

@@ -36,6 +36,18 @@ final class CurlHeaderList {
         raw = appended
     }
 
+    /// Appends a raw line (a CURLOPT_RESOLVE entry); it must not contain CR, LF or NUL.
+    /// - Throws: `TransportError(.malformed)` for an invalid line, `.other` when libcurl is out of memory.
+    func append(line: String) throws {
+        guard Self.isValidValue(line), !line.isEmpty else {
+            throw TransportError(.malformed, message: "invalid list entry")
+        }
+        guard let appended = curl_slist_append(raw, line) else {
+            throw TransportError(.other, message: "curl_slist_append: out of memory")
+        }
+        raw = appended
+    }
+
     private static func isValidName(_ name: String) -> Bool {
         !name.isEmpty
             && name.utf8.allSatisfy { byte in

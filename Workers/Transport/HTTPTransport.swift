@@ -11,6 +11,10 @@ package struct HTTPRequest: Sendable {
     package var timeout: Duration
     /// Limit on establishing the connection.
     package var connectTimeout: Duration
+    /// Pinned name resolutions in CURLOPT_RESOLVE form (`host:port:address[,address]`): the connection goes to
+    /// these addresses, not to what DNS says now. Webhook deliveries set it to the addresses checked by
+    /// `OutboundURLPolicy`. Empty for ordinary requests.
+    package var resolve: [String]
 
     package init(
         method: String = "POST",
@@ -18,7 +22,8 @@ package struct HTTPRequest: Sendable {
         headers: [(name: String, value: String)] = [],
         body: Data? = nil,
         timeout: Duration = .seconds(600),
-        connectTimeout: Duration = .seconds(10)
+        connectTimeout: Duration = .seconds(10),
+        resolve: [String] = []
     ) {
         self.method = method
         self.url = url
@@ -26,6 +31,7 @@ package struct HTTPRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.resolve = resolve
     }
 }
 
