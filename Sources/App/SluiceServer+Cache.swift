@@ -1,12 +1,16 @@
 import Jobs
+import Logging
 import Workers
 
 extension SluiceServer {
     /// The lanes' first admission step: the response cache (when enabled), so a hit consumes neither quota nor
     /// rate capacity. One `ResponseCache` is shared by every lane, so identical requests in flight on any lane
     /// make one upstream call.
-    func responseCacheAdmission(store: JobStore) -> @Sendable (ProviderConfiguration) -> [any JobAdmission] {
-        let settings = configuration.cache
+    static func responseCacheAdmission(
+        settings: SluiceConfiguration.Cache,
+        store: JobStore,
+        logger: Logger
+    ) -> @Sendable (ProviderConfiguration) -> [any JobAdmission] {
         guard settings.enabled else { return { _ in [] } }
         let cache = ResponseCache(
             store: store,

@@ -124,54 +124,21 @@ package final class SluiceServer: Sendable {
             try await runMain(store: store, adminKey: adminKey, providers: configuration.providers)
             return
         }
-        let mock = MockProviderServer(
-            configuration: MockProviderConfiguration(
-                host: "127.0.0.1",
-                port: 0,
-                latency: .milliseconds(configuration.mock.latencyMilliseconds)
-            ),
+        try await InProcessMockProvider.with(
+            latency: .milliseconds(configuration.mock.latencyMilliseconds),
             logger: logger
-        )
-        let mockGroup = ServiceGroup(
-            configuration: .init(services: [.init(service: mock)], logger: logger)
-        )
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await mockGroup.run() }
-            defer { tasks.cancelAll() }
-            let port = try await mock.waitUntilListening()
-            logger.info("in-process mock provider listening", metadata: ["port": "\(port)"])
-            let mockProvider = ProviderConfiguration(
-                name: SluiceConfiguration.mockProviderName,
-                kind: .openai,
-                baseURL: "http://127.0.0.1:\(port)/v1",
-                models: SluiceConfiguration.mockModels
-            )
+        ) { mockProvider in
             try await runMain(store: store, adminKey: adminKey, providers: [mockProvider] + configuration.providers)
-            await mockGroup.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
     }
 
     private func runMain(store: JobStore, adminKey: AdminKey, providers: [ProviderConfiguration]) async throws {
         let queue = configuration.queue
-        let transport = try CurlTransport(configuration: Self.transportConfiguration(for: providers))
-        let maintenance = Maintenance(store: store, logger: logger)
-        let quotas = QuotaAccountant(store: store)
-        let pool = try WorkerPool(
+        let workers = try QueueWorkers(
+            configuration: configuration,
             store: store,
-            transport: transport,
             providers: providers,
-            configuration: .init(
-                leaseDuration: .seconds(queue.leaseSeconds),
-                shutdownTimeout: .seconds(queue.shutdownTimeoutSeconds),
-                admission: Self.withTenantQuotas(
-                    responseCacheAdmission(store: store),
-                    quotas: quotas,
-                    prices: store.configuration.prices
-                )
-            ),
             environment: environment,
-            startupRescue: maintenance,
             logger: logger
         )
         let api = APIServer(
@@ -181,7 +148,7 @@ package final class SluiceServer: Sendable {
                 providers: providers,
                 defaultMaxAttempts: queue.maxAttempts
             ),
-            quotas: quotas,
+            quotas: workers.quotas,
             logger: logger
         )
         let listen = configuration.listen
@@ -193,10 +160,7 @@ package final class SluiceServer: Sendable {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: transport), .init(service: maintenance), .init(service: pool),
-                    .init(service: application),
-                ],
+                services: workers.services + [.init(service: application)],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger
             )

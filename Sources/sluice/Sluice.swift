@@ -5,7 +5,7 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "A durable, batch-first LLM gateway.",
-        subcommands: [ServeCommand.self, MockProviderCommand.self],
+        subcommands: [ServeCommand.self, MockProviderCommand.self, RunCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
