@@ -150,13 +150,38 @@ package struct ProgressDisplay: Sendable {
 
     /// Draws one snapshot in the configured style (no newline on a terminal).
     package func draw(_ snapshot: ProgressSnapshot) {
-        write(Self.frame(Self.render(snapshot, style: configuration.style), style: configuration.style))
+        write(Self.frame(line(snapshot), style: configuration.style))
     }
 
     /// Draws the final state and ends the line, so what follows starts on a fresh one.
     package func finish(_ snapshot: ProgressSnapshot) {
-        let line = Self.render(snapshot, style: configuration.style)
+        let line = line(snapshot)
         write(configuration.style == .terminal ? Self.frame(line, style: .terminal) + "\n" : line + "\n")
+    }
+
+    /// The rendered line; on a terminal fitted to its width, which can change between two draws.
+    private func line(_ snapshot: ProgressSnapshot) -> String {
+        let line = Self.render(snapshot, style: configuration.style)
+        guard configuration.style == .terminal, let columns = Self.terminalColumns() else { return line }
+        return Self.fit(line, columns: columns)
+    }
+
+    /// `line` shortened to fit `columns` (less one, so the cursor never wraps): whole ` · ` parts are dropped from
+    /// the end, then characters. A redrawn line that wraps would leave a trail of lines behind.
+    package static func fit(_ line: String, columns: Int) -> String {
+        let width = max(1, columns - 1)
+        guard line.count > width else { return line }
+        var parts = line.components(separatedBy: " · ")
+        while parts.count > 1, parts.joined(separator: " · ").count > width { parts.removeLast() }
+        return String(parts.joined(separator: " · ").prefix(width))
+    }
+
+    /// Columns of the terminal on standard error (`TIOCGWINSZ`), nil when unknown.
+    /// https://man7.org/linux/man-pages/man2/TIOCGWINSZ.2const.html
+    static func terminalColumns() -> Int? {
+        var size = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
     }
 
     /// Text written for one line: on a terminal, a carriage return, the line and "clear to end of line"

@@ -62,6 +62,13 @@ struct ProgressDisplayTests {
         #expect(ProgressDisplay.frame("x", style: .plain) == "x\n")
     }
 
+    @Test func fit_dropsWholePartsFromTheEndToFitTheTerminal() {
+        let line = "[#---] 1/4 25% · 2.0/s · ETA 2s · 10 tokens"
+        #expect(ProgressDisplay.fit(line, columns: 200) == line)
+        #expect(ProgressDisplay.fit(line, columns: 33) == "[#---] 1/4 25% · 2.0/s · ETA 2s")
+        #expect(ProgressDisplay.fit(line, columns: 8) == "[#---] ")
+    }
+
     @Test func formatting_groupsDigitsAndFormatsDurations() {
         #expect(ProgressDisplay.grouped(1_234_567) == "1,234,567")
         #expect(ProgressDisplay.grouped(12) == "12")
