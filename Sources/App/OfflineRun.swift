@@ -109,6 +109,7 @@ package final class OfflineRun: Sendable {
     private func runUntilDone() async throws -> OfflineRunSummary? {
         let clock = ContinuousClock()
         let start = clock.now
+        try Self.checkPaths(options)
         let parser = Self.lineParser(configuration: configuration)
         let plan = try OfflineRunPlan.validate(
             path: options.inputPath,
@@ -273,6 +274,22 @@ package final class OfflineRun: Sendable {
             let counts = try await store.runCounts()
             if counts.final >= counts.total { return }
             try await clock.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Refuses, before anything is read or spent, outputs that would overwrite the input and output directories
+    /// that cannot be written (the results are written only at the end).
+    static func checkPaths(_ options: OfflineRunOptions) throws {
+        let input = URL(fileURLWithPath: options.inputPath).standardizedFileURL.resolvingSymlinksInPath().path
+        for (flag, path) in [("-o", options.outputPath), ("--errors", options.errorsPath)] {
+            let url = URL(fileURLWithPath: path).standardizedFileURL
+            guard url.resolvingSymlinksInPath().path != input else {
+                throw ConfigurationError(line: nil, "\(flag) \(path) is the input file; choose another path")
+            }
+            let directory = url.deletingLastPathComponent().path
+            guard FileManager.default.isWritableFile(atPath: directory) else {
+                throw ConfigurationError(line: nil, "cannot write \(path): \(directory) is not a writable directory")
+            }
         }
     }
 

@@ -99,7 +99,7 @@ package struct OfflineRunEstimate: Sendable, Equatable {
             text +=
                 ", else \(Self.defaultCompletionRatio) × the prompt tokens (\(ProgressDisplay.grouped(ratioLines)) lines)"
         }
-        text += ". Prices: \(prices.version) (as of \(prices.asOf)), standard rates."
+        text += ".\nPrices: \(prices.version) (as of \(prices.asOf)), standard rates."
         return text
     }
 }

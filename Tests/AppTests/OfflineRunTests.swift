@@ -152,6 +152,21 @@ struct OfflineRunTests {
         }
     }
 
+    @Test func checkPaths_refusesAnOutputThatWouldOverwriteTheInputOrCannotBeWritten() throws {
+        try withRunDirectorySync { directory in
+            let input = directory.appendingPathComponent("in.jsonl").path
+            #expect(throws: ConfigurationError.self) {
+                try OfflineRun.checkPaths(OfflineRunOptions(inputPath: input, outputPath: input))
+            }
+            let missing = directory.appendingPathComponent("missing/out.jsonl").path
+            #expect(throws: ConfigurationError.self) {
+                try OfflineRun.checkPaths(OfflineRunOptions(inputPath: input, outputPath: missing))
+            }
+            let fine = directory.appendingPathComponent("out.jsonl").path
+            try OfflineRun.checkPaths(OfflineRunOptions(inputPath: input, outputPath: fine))
+        }
+    }
+
     @Test func summary_exitCodes() {
         var summary = OfflineRunSummary(
             lines: 3,
@@ -196,6 +211,13 @@ private func withRunDirectory(_ body: (URL) async throws -> Void) async throws {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     try await body(directory)
+}
+
+private func withRunDirectorySync(_ body: (URL) throws -> Void) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try body(directory)
 }
 
 /// Writes `lines` chat lines (`req-0` …) for `mock-chat`; `extra` inserts raw lines before the given 0-based index.
