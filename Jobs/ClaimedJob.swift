@@ -30,6 +30,11 @@ package struct ClaimedJob: Sendable {
     package var deadline: Date?
     /// How the job uses the response cache.
     package var cache: CacheMode = .auto
+    /// When the job was submitted; nil when not known.
+    package var createdAt: Date?
+    /// When the job was first claimed (this claim, for a first attempt); `firstStartedAt - createdAt` is its queue
+    /// wait. Nil when not known.
+    package var firstStartedAt: Date?
 
     package var id: JobID { lease.jobID }
 }

@@ -14,6 +14,11 @@ extension Lane {
                 try await store.complete(lease, response: response, billing: .cacheHit, now: Date())
             }
             if written {
+                metrics.finished(.succeeded)
+                metrics.recordCacheHit(
+                    store.ledgerCharge(of: response, provider: job.provider, model: job.model, billing: .cacheHit),
+                    model: job.model
+                )
                 logger.debug("job answered without a call")
             } else {
                 logger.debug("lease no longer held; outcome dropped")

@@ -25,6 +25,7 @@ extension Lane {
         metadata["job"] = "\(job.id)"
         metadata["attempt"] = "\(job.attempt)"
         logger.handler.metadata = metadata
+        metrics.started(job, firstStart: rateLimitedRetries.count(of: job.id) == 0)
 
         let request: HTTPRequest
         do {
@@ -73,7 +74,21 @@ extension Lane {
         }
 
         logger.trace("calling provider")
-        switch await send(request, cancel: cancel) {
+        let callStart = ContinuousClock.now
+        let outcome = await send(request, cancel: cancel)
+        switch outcome {
+        case .answered(let response):
+            metrics.recordLatency(ContinuousClock.now - callStart)
+            metrics.answered(status: response.status)
+            if breaker.record(CircuitBreaker.observation(status: response.status), of: job.lease) { wake() }
+        case .transportFailed(let error):
+            metrics.recordLatency(ContinuousClock.now - callStart)
+            metrics.transportFailed()
+            breaker.record(CircuitBreaker.observation(of: error), of: job.lease)
+        case .cancelRequested, .interrupted:
+            break
+        }
+        switch outcome {
         case .cancelRequested:
             await settleAdmission(admissionRequest, outcome: .aborted)
             await acknowledgeCancel(job, logger: logger)
@@ -244,12 +259,20 @@ extension Lane {
                 let written = try await shieldedWithRetries(Self.recordingOutcome, logger: logger) {
                     try await store.complete(lease, response: response, now: Date())
                 }
-                if written { logger.debug("job succeeded") } else { staleLease(logger) }
+                if written {
+                    metrics.finished(.succeeded)
+                    recordBilled(response, job: job)
+                    logger.debug("job succeeded")
+                } else {
+                    staleLease(logger)
+                }
             case .fail(let response, let failure):
                 let written = try await shieldedWithRetries(Self.recordingOutcome, logger: logger) {
                     try await store.fail(lease, response: response, failure: failure, now: Date())
                 }
                 if written {
+                    metrics.finished(.failed)
+                    if let response { recordBilled(response, job: job) }
                     logger.info("job failed", metadata: ["code": "\(failure.code)", "reason": "\(failure.message)"])
                 } else {
                     staleLease(logger)
@@ -267,6 +290,8 @@ extension Lane {
                     )
                 }
                 if written {
+                    metrics.retried(reason: failure.code)
+                    if let response { recordBilled(response, job: job) }
                     logger.info(
                         "job will be retried",
                         metadata: [
@@ -280,6 +305,12 @@ extension Lane {
         } catch {
             logger.error("\(Self.recordingOutcome) failed", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Adds the tokens and dollars the ledger recorded for an upstream answer to the lane's metrics.
+    private func recordBilled(_ response: JobResponse, job: ClaimedJob) {
+        guard let charge = store.ledgerCharge(of: response, provider: job.provider, model: job.model) else { return }
+        metrics.recordBilled(charge, model: job.model)
     }
 
     /// Names the outcome write in the log.
@@ -297,7 +328,12 @@ extension Lane {
             let written = try await shieldedWithRetries("recording the cancellation", logger: logger) {
                 try await store.acknowledgeCancel(job.lease, now: Date())
             }
-            if written { logger.info("job cancelled") } else { staleLease(logger) }
+            if written {
+                metrics.finished(.cancelled)
+                logger.info("job cancelled")
+            } else {
+                staleLease(logger)
+            }
         } catch {
             logger.error("recording the cancellation failed", metadata: ["error": "\(error)"])
         }
@@ -323,6 +359,7 @@ extension Lane {
                                 now: Date()
                             )
                         }
+                        self.metrics.finished(.handedBack)
                         logger.debug(
                             "job handed back",
                             metadata: ["job": "\(job.id)", "reason": "\(reason)", "lease_held": "\(written)"]

@@ -52,6 +52,10 @@ package final class Lane: Sendable {
     let jobLogger: Logger
     /// How many times in a row each job was given back after a 429 (`RetryPolicy.maxRateLimitedRetries`).
     let rateLimitedRetries = RateLimitedRetryCounts()
+    /// The lane's metric handles (`sluice_*{provider}`).
+    package let metrics: LaneMetrics
+    /// Stops the claiming while the provider keeps failing (see `CircuitBreaker`).
+    let breaker: LaneCircuitBreaker
 
     /// Set by `wake()` (new work), by shutdown, and by nothing else: ends an idle wait early.
     private let wakeup: AsyncEvent
@@ -126,6 +130,8 @@ package final class Lane: Sendable {
         self.adapter = adapter
         let wakeup = AsyncEvent(.autoReset)
         self.wakeup = wakeup
+        let metrics = LaneMetrics(provider: provider.name)
+        self.metrics = metrics
         let rateLimiter = ProviderRateLimiter(
             settings: LaneRateLimits.Settings(
                 rpm: provider.limits.rpm,
@@ -136,7 +142,8 @@ package final class Lane: Sendable {
             ),
             maxWait: configuration.maxAdmissionWait,
             logger: logger,
-            onCapacity: { wakeup.set() }
+            onCapacity: { wakeup.set() },
+            onPause: { metrics.rateLimitPaused() }
         )
         self.rateLimiter = rateLimiter
         self.admission = configuration.admission(provider) + [rateLimiter]
@@ -146,6 +153,11 @@ package final class Lane: Sendable {
         var logger = logger
         logger[metadataKey: "provider"] = "\(provider.name)"
         self.jobLogger = logger
+        self.breaker = LaneCircuitBreaker(
+            configuration: configuration.circuitBreaker.scaled(forConcurrency: provider.limits.maxConcurrency),
+            metrics: metrics,
+            logger: logger
+        )
     }
 
     private var logger: Logger { jobLogger }
@@ -201,7 +213,12 @@ package final class Lane: Sendable {
 
     /// The call of `lease` left the lane: frees its slot.
     func finished(_ lease: JobLease) {
-        state.withLock { $0.remove(lease) }
+        let running = state.withLock { state in
+            state.remove(lease)
+            return state.runningCount
+        }
+        metrics.setInFlight(running)
+        breaker.callEnded(lease)
         slotFreed.set()
     }
 
@@ -228,7 +245,14 @@ package final class Lane: Sendable {
                 await slotFreed.wait()
                 continue
             }
-            let allowance = rateLimiter.claimAllowance(freeSlots: free, waiting: waitingCount)
+            let permit = breaker.permit()
+            if case .none(let retryAfter) = permit {
+                // The provider keeps failing (breaker open) or the half-open probe is out: claim nothing, so the
+                // jobs wait in the queue without burning attempts.
+                await wakeup.wait(timeout: retryAfter ?? configuration.idlePollMaximum)
+                continue
+            }
+            let allowance = rateLimiter.claimAllowance(freeSlots: permit == .one ? 1 : free, waiting: waitingCount)
             if allowance.count <= 0 {
                 // Paused after a 429, out of rate capacity, or the adaptive window is full: look again when
                 // capacity returns (a settlement wakes us) or, at the latest, when the buckets have refilled.
@@ -256,6 +280,7 @@ package final class Lane: Sendable {
                 await handBack(claimed, reason: "lane stopping")
                 break
             }
+            if permit == .one, let probe = claimed.first { breaker.probeStarted(probe.lease) }
             start(claimed, group: &group)
 
             if claimed.count >= limit {
@@ -271,7 +296,11 @@ package final class Lane: Sendable {
     private func start(_ claimed: [ClaimedJob], group: inout DiscardingTaskGroup) {
         for job in claimed {
             let cancel = AsyncEvent(.manualReset)
-            state.withLock { $0.add(RunningJob(lease: job.lease, cancel: cancel)) }
+            let running = state.withLock { state in
+                state.add(RunningJob(lease: job.lease, cancel: cancel))
+                return state.runningCount
+            }
+            metrics.setInFlight(running)
             group.addTask { await self.execute(job, cancel: cancel) }
         }
     }

@@ -40,6 +40,7 @@ package final class ProviderRateLimiter: JobAdmission {
     private let maxWait: Duration
     private let logger: Logger
     private let onCapacity: @Sendable () -> Void
+    private let onPause: @Sendable () -> Void
 
     /// - Parameters:
     ///   - settings: the lane's limits and tunables.
@@ -47,16 +48,19 @@ package final class ProviderRateLimiter: JobAdmission {
     ///   - logger: logs pauses after a 429.
     ///   - onCapacity: called (outside the lock) whenever capacity may have come back, so the lane's claim loop
     ///     can look again.
+    ///   - onPause: called when a 429 starts a pause of the lane (metrics).
     package init(
         settings: LaneRateLimits.Settings,
         maxWait: Duration = ProviderRateLimiter.defaultMaxWait,
         logger: Logger = Logger(label: "sluice.rate-limiter"),
-        onCapacity: @escaping @Sendable () -> Void = {}
+        onCapacity: @escaping @Sendable () -> Void = {},
+        onPause: @escaping @Sendable () -> Void = {}
     ) {
         state = Mutex(State(limits: LaneRateLimits(settings: settings, now: .now)))
         self.maxWait = maxWait
         self.logger = logger
         self.onCapacity = onCapacity
+        self.onPause = onPause
     }
 
     /// A copy of the state machine, for tests and metrics.
@@ -156,6 +160,7 @@ package final class ProviderRateLimiter: JobAdmission {
             return (state.queues.values.compactMap { $0.first?.wake }, pause)
         }
         if let pause {
+            onPause()
             logger.notice(
                 "provider rate limited the lane; pausing",
                 metadata: ["pause_ms": "\(pause.nanoseconds / 1_000_000)", "model": "\(request.job.model)"]

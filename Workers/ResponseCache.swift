@@ -1,5 +1,6 @@
 package import Jobs
 package import Logging
+import Metrics
 import Synchronization
 
 package import struct Foundation.Data
@@ -93,7 +94,11 @@ package final class ResponseCache: Sendable {
 
     /// The admission step of `provider`'s lane.
     package func admission(for provider: ProviderConfiguration) -> ResponseCacheAdmission {
-        ResponseCacheAdmission(cache: self, family: provider.kind)
+        ResponseCacheAdmission(
+            cache: self,
+            family: provider.kind,
+            misses: Counter(label: MetricName.cacheMisses, dimensions: [("provider", provider.name)])
+        )
     }
 
     /// What the cache did so far.

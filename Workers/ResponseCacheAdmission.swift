@@ -1,5 +1,7 @@
+import CoreMetrics
 import Jobs
 import Logging
+import Metrics
 import Synchronization
 
 import struct Foundation.Data
@@ -26,6 +28,8 @@ package struct ResponseCacheAdmission: JobAdmission {
     let cache: ResponseCache
     /// The lane's wire format, part of the fingerprint.
     let family: ProviderConfiguration.Kind
+    /// `sluice_cache_misses_total{provider}`.
+    let misses: Counter
 
     package func admit(_ request: AdmissionRequest) async throws -> AdmissionDecision {
         let job = request.job
@@ -64,6 +68,7 @@ package struct ResponseCacheAdmission: JobAdmission {
                 model: job.model
             )
         }
+        misses.increment()
         return .admitted
     }
 

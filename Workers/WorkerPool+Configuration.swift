@@ -57,6 +57,9 @@ extension WorkerPool {
         /// Extra admission steps each lane runs before its rate limiter (tenant quotas, the cache), built once per
         /// provider. Default: none.
         package var admission: @Sendable (ProviderConfiguration) -> [any JobAdmission]
+        /// Each lane's circuit breaker: stop claiming after consecutive provider faults (default: open after 10, or a
+        /// quarter of the lane's `maxConcurrency` when more; probe after 5 s; see `CircuitBreaker`).
+        package var circuitBreaker: CircuitBreaker.Configuration
 
         /// - Parameters: see the properties; `heartbeatInterval` defaults to `leaseDuration / 3`.
         package init(
@@ -72,7 +75,8 @@ extension WorkerPool {
             rateLimitHeadroom: Duration = Configuration.defaultRateLimitHeadroom,
             unknownLimitsInitialConcurrency: Int = Configuration.defaultUnknownLimitsInitialConcurrency,
             maxAdmissionWait: Duration = Configuration.defaultMaxAdmissionWait,
-            admission: @escaping @Sendable (ProviderConfiguration) -> [any JobAdmission] = { _ in [] }
+            admission: @escaping @Sendable (ProviderConfiguration) -> [any JobAdmission] = { _ in [] },
+            circuitBreaker: CircuitBreaker.Configuration = CircuitBreaker.Configuration()
         ) {
             let heartbeatInterval = heartbeatInterval ?? leaseDuration / 3
             precondition(leaseDuration > .zero, "leaseDuration must be positive")
@@ -103,6 +107,7 @@ extension WorkerPool {
             self.unknownLimitsInitialConcurrency = unknownLimitsInitialConcurrency
             self.maxAdmissionWait = maxAdmissionWait
             self.admission = admission
+            self.circuitBreaker = circuitBreaker
         }
     }
 }

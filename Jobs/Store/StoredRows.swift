@@ -13,7 +13,7 @@ enum StoredRows {
 
     static let claimedColumns = """
         id, lease_token, tenant, batch_id, custom_id, provider, model, endpoint, body, priority, attempt, \
-        max_attempts, deadline, cache_mode
+        max_attempts, deadline, cache_mode, created_at, started_at
         """
 
     static let batchColumns = """
@@ -83,7 +83,9 @@ enum StoredRows {
             attempt: row.int(at: 10),
             maxAttempts: row.int(at: 11),
             deadline: date(row, 12),
-            cache: CacheMode(rawValue: row.string(at: 13)) ?? .auto
+            cache: CacheMode(rawValue: row.string(at: 13)) ?? .auto,
+            createdAt: Date(unixMilliseconds: row.int64(at: 14)),
+            firstStartedAt: date(row, 15)
         )
     }
 
