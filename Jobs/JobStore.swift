@@ -59,6 +59,8 @@ package final class JobStore: Sendable {
     private let insertions = Broadcaster<String>()
     /// Where each provider's next fair claim starts among the tenants.
     private let claimRotation = ClaimRotation()
+    /// The webhook outbox's tenants with active endpoints and the deliverer's wake-up (`JobStore+Webhooks.swift`).
+    let webhookOutbox = WebhookOutbox()
 
     /// Opens (creating when missing) and migrates the database, and starts the writer thread.
     ///
@@ -102,6 +104,7 @@ package final class JobStore: Sendable {
         readers.close()
         cancellations.finish()
         insertions.finish()
+        webhookOutbox.finish()
         waiters.wakeAll()
     }
 

@@ -222,6 +222,85 @@ enum Schema {
         ALTER TABLE batches ADD COLUMN request_hash BLOB CHECK (request_hash IS NULL OR length(request_hash) = 32);
         ALTER TABLE jobs ADD COLUMN request_hash BLOB CHECK (request_hash IS NULL OR length(request_hash) = 32);
         """,
+        // 7 (webhooks): endpoints per tenant with their `whsec_` secrets (a rotated-out secret keeps signing until
+        // `previous_secret_expires_at`); `events` NULL means every type, else the types as ',a.b,c.d,'. One tenant-wide
+        // secret (`webhook_secrets`) signs the deliveries to jobs' one-off `webhook_url`s. `webhook_events` is the
+        // outbox, written in the transaction of the final transition, with the exact payload bytes; one delivery per
+        // event × endpoint (or × one-off URL). A delivery's `next_attempt_at` is when it is due while `pending`, and
+        // when its lease ends while `delivering` (then it is claimable again). `webhook_attempts` is the delivery log.
+        """
+        CREATE TABLE webhook_endpoints (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant TEXT NOT NULL REFERENCES tenants(id),
+            url TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            previous_secret TEXT,
+            previous_secret_expires_at INTEGER,
+            events TEXT,
+            description TEXT,
+            idempotency_key TEXT,
+            request_hash BLOB CHECK (request_hash IS NULL OR length(request_hash) = 32),
+            created_at INTEGER NOT NULL,
+            disabled_at INTEGER,
+            disabled_reason TEXT,
+            deleted_at INTEGER
+        ) STRICT;
+        CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints(tenant, id) WHERE deleted_at IS NULL;
+        CREATE UNIQUE INDEX webhook_endpoints_idempotency ON webhook_endpoints(tenant, idempotency_key)
+            WHERE idempotency_key IS NOT NULL;
+
+        CREATE TABLE webhook_secrets (
+            tenant TEXT PRIMARY KEY NOT NULL REFERENCES tenants(id),
+            secret TEXT NOT NULL,
+            previous_secret TEXT,
+            previous_secret_expires_at INTEGER,
+            created_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE webhook_events (
+            id INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL UNIQUE,
+            tenant TEXT NOT NULL,
+            type TEXT NOT NULL CHECK (type IN ('job.completed','job.failed','batch.completed','batch.failed',
+                'batch.expired','batch.cancelled')),
+            subject TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            created_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY,
+            event INTEGER NOT NULL REFERENCES webhook_events(id),
+            endpoint_id INTEGER REFERENCES webhook_endpoints(id),
+            url TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending','delivering','delivered','failed')),
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            next_attempt_at INTEGER,
+            last_status INTEGER,
+            last_error TEXT,
+            delivered_at INTEGER,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            CHECK ((state IN ('pending','delivering')) = (next_attempt_at IS NOT NULL)),
+            CHECK ((state = 'delivered') = (delivered_at IS NOT NULL))
+        ) STRICT;
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at)
+            WHERE state IN ('pending','delivering');
+        CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, id) WHERE endpoint_id IS NOT NULL;
+
+        CREATE TABLE webhook_attempts (
+            id INTEGER PRIMARY KEY,
+            delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id),
+            attempt INTEGER NOT NULL CHECK (attempt >= 1),
+            at INTEGER NOT NULL,
+            status INTEGER,
+            duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+            error TEXT
+        ) STRICT;
+        CREATE INDEX webhook_attempts_delivery ON webhook_attempts(delivery_id, attempt);
+
+        ALTER TABLE jobs ADD COLUMN webhook_url TEXT;
+        """,
     ]
 
     /// The schema version this build writes.

@@ -5,6 +5,9 @@ import struct Foundation.Date
 /// of the current group transaction; a method that throws leaves nothing behind.
 struct StoreWrites {
     let db: SQLiteConnection
+    /// The webhook outbox's in-memory tenant set and wake-up. Without it the outbox still writes every event,
+    /// but checks the tenant's endpoints with one lookup and does not wake the deliverer (it polls).
+    var webhooks: WebhookOutbox? = nil
 
     // MARK: Tenants and keys
 
