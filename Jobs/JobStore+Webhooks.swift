@@ -50,7 +50,8 @@ extension JobStore {
         try await writer.write { db in
             try StoreWrites(db: db, webhooks: outbox).recordWebhookAttempt(deliveryID, result: result, now: now)
         }
-        outbox.invalidate()
+        // A 410 may have disabled the endpoint; reload the tenant set after the commit.
+        if case .disableEndpoint = result.outcome { outbox.invalidate() }
     }
 
     /// The earliest time a delivery becomes due: the next attempt of a pending one, or the lease end of one being

@@ -151,13 +151,17 @@ package final class JobStore: Sendable {
     {
         let now = now.unixMilliseconds
         let stored = try await writer.write { db in
-            try StoreWrites(db: db).insertJob(
+            let stored = try StoreWrites(db: db).insertJob(
                 job,
                 tenant: tenant,
                 idempotencyKey: idempotencyKey,
                 requestHash: requestHash,
                 now: now
             )
+            if let url = job.webhookURL {
+                try StoreWrites(db: db).setJobWebhookURL(stored.id, url: url, tenant: tenant, now: now)
+            }
+            return stored
         }
         insertions.publish(CollectionOfOne(job.provider))
         return stored
@@ -178,7 +182,7 @@ package final class JobStore: Sendable {
     {
         let now = now.unixMilliseconds
         let stored = try await writer.write { db in
-            try StoreWrites(db: db).insertBatch(
+            try self.writes(db).insertBatch(
                 batch,
                 tenant: tenant,
                 idempotencyKey: idempotencyKey,
@@ -254,7 +258,7 @@ package final class JobStore: Sendable {
     /// Returns the job as it is after the request, nil if it is not the tenant's.
     package func cancelJob(_ id: JobID, tenant: String, now: Date = Date()) async throws -> Job? {
         let now = now.unixMilliseconds
-        let result = try await writer.write { db in try StoreWrites(db: db).cancelJob(id, tenant: tenant, now: now) }
+        let result = try await writer.write { db in try self.writes(db).cancelJob(id, tenant: tenant, now: now) }
         publish(result.effects)
         return result.value
     }
@@ -264,7 +268,7 @@ package final class JobStore: Sendable {
     package func cancelBatch(_ id: BatchID, tenant: String, now: Date = Date()) async throws -> Batch? {
         let now = now.unixMilliseconds
         let result = try await writer.write { db in
-            try StoreWrites(db: db).cancelBatch(id, tenant: tenant, now: now)
+            try self.writes(db).cancelBatch(id, tenant: tenant, now: now)
         }
         publish(result.effects)
         return result.value
@@ -354,7 +358,7 @@ package final class JobStore: Sendable {
         let now = now.unixMilliseconds
         let charge = StoreWrites.Charge(prices: configuration.prices, billing: billing)
         let result = try await writer.write { db in
-            try StoreWrites(db: db).complete(lease, response: response, charge: charge, now: now)
+            try self.writes(db).complete(lease, response: response, charge: charge, now: now)
         }
         publish(result.effects)
         return result.value
@@ -372,7 +376,7 @@ package final class JobStore: Sendable {
         let now = now.unixMilliseconds
         let charge = StoreWrites.Charge(prices: configuration.prices, billing: billing)
         let result = try await writer.write { db in
-            try StoreWrites(db: db).fail(lease, response: response, failure: failure, charge: charge, now: now)
+            try self.writes(db).fail(lease, response: response, failure: failure, charge: charge, now: now)
         }
         publish(result.effects)
         return result.value
@@ -399,7 +403,7 @@ package final class JobStore: Sendable {
         let runAt = runAt.unixMilliseconds
         let charge = StoreWrites.Charge(prices: configuration.prices, billing: billing)
         let result = try await writer.write { db in
-            try StoreWrites(db: db).retry(
+            try self.writes(db).retry(
                 lease,
                 runAt: runAt,
                 failure: failure,
@@ -417,7 +421,7 @@ package final class JobStore: Sendable {
     /// When the request came from the deadline (``expireOverdue(now:)``), the job ends `expired` instead.
     package func acknowledgeCancel(_ lease: JobLease, now: Date = Date()) async throws -> Bool {
         let now = now.unixMilliseconds
-        let result = try await writer.write { db in try StoreWrites(db: db).acknowledgeCancel(lease, now: now) }
+        let result = try await writer.write { db in try self.writes(db).acknowledgeCancel(lease, now: now) }
         publish(result.effects)
         return result.value
     }
@@ -428,7 +432,7 @@ package final class JobStore: Sendable {
     /// before `now`. Jobs whose cancellation was requested end cancelled (or expired). Returns how many.
     package func rescueExpiredLeases(now: Date = Date()) async throws -> Int {
         let now = now.unixMilliseconds
-        let result = try await writer.write { db in try StoreWrites(db: db).rescueExpiredLeases(now: now) }
+        let result = try await writer.write { db in try self.writes(db).rescueExpiredLeases(now: now) }
         publish(result.effects)
         return result.value
     }
@@ -437,7 +441,7 @@ package final class JobStore: Sendable {
     /// attempt. Returns how many.
     package func rescueAllRunning(now: Date = Date()) async throws -> Int {
         let now = now.unixMilliseconds
-        let result = try await writer.write { db in try StoreWrites(db: db).rescueAllRunning(now: now) }
+        let result = try await writer.write { db in try self.writes(db).rescueAllRunning(now: now) }
         publish(result.effects)
         return result.value
     }
@@ -447,7 +451,7 @@ package final class JobStore: Sendable {
     /// A batch becomes `expired` once all its jobs are final. Returns how many jobs were expired or flagged.
     package func expireOverdue(now: Date = Date()) async throws -> Int {
         let now = now.unixMilliseconds
-        let result = try await writer.write { db in try StoreWrites(db: db).expireOverdue(now: now) }
+        let result = try await writer.write { db in try self.writes(db).expireOverdue(now: now) }
         publish(result.effects)
         return result.value
     }

@@ -25,6 +25,9 @@ package struct NewJob: Sendable {
     package var runAt: Date?
     /// How the job uses the response cache (the line's `"cache"`; default `.auto`).
     package var cache: CacheMode
+    /// The job's own one-off webhook URL (`"webhook_url"` on `POST /v1/jobs`): its `job.completed` or `job.failed`
+    /// event is delivered there, signed with the tenant's one-off secret. Checked against SSRF by the API.
+    package var webhookURL: String? = nil
 
     package init(
         customID: String?,

@@ -99,18 +99,46 @@ extension StoreWrites {
     /// requested (`cancel_requested = 2`), so the worker stops and the job ends expired.
     /// Returns how many jobs were expired or flagged.
     func expireOverdue(now: Int64) throws -> Effected<Int> {
+        struct ExpiredJobNotice {
+            var id: JobID
+            var tenant: String
+            var batch: Int64?
+            var webhookURL: String?
+        }
         var effects = TransitionEffects()
         var ledger = BatchLedger()
+        var notices: [ExpiredJobNotice] = []
         try db.withStatement(Self.expireQueuedSQL) { statement in
             try statement.bind(now, at: 1)
             while try statement.step() {
                 effects.finalized.append(JobID(statement.int64(at: 0)))
                 ledger.record(batch: statement.optionalInt64(at: 1), state: .expired)
+                // Only jobs outside batches, or with their own URL, have events (checked without a lookup).
+                if statement.isNull(at: 1) || !statement.isNull(at: 3) {
+                    notices.append(
+                        ExpiredJobNotice(
+                            id: JobID(statement.int64(at: 0)),
+                            tenant: statement.string(at: 2),
+                            batch: statement.optionalInt64(at: 1),
+                            webhookURL: statement.optionalString(at: 3)
+                        )
+                    )
+                }
             }
         }
         try db.withStatement(Self.flagOverdueRunningSQL) { statement in
             try statement.bind(now, at: 1)
             while try statement.step() { effects.cancellationRequested.append(JobID(statement.int64(at: 0))) }
+        }
+        for notice in notices {
+            try recordJobFinal(
+                notice.id,
+                tenant: notice.tenant,
+                batch: notice.batch,
+                webhookURL: notice.webhookURL,
+                state: .expired,
+                now: now
+            )
         }
         try ledger.apply(on: db, now: now)
         return Effected(value: effects.finalized.count + effects.cancellationRequested.count, effects: effects)
@@ -167,6 +195,7 @@ extension StoreWrites {
     ) throws -> Effected<Bool> {
         var matched = false
         var billed: BilledJob?
+        var webhookURL: String?
         var ledger = BatchLedger()
         try db.withStatement(Self.finishSQL) { statement in
             try statement.bind(state.rawValue, at: 1)
@@ -185,6 +214,7 @@ extension StoreWrites {
                 matched = true
                 ledger.record(batch: statement.optionalInt64(at: 0), state: state, usage: response?.usage)
                 billed = Self.billedJob(statement, from: 1)
+                webhookURL = statement.optionalString(at: 7)
             }
         }
         guard matched else { return Effected(value: false, effects: TransitionEffects()) }
@@ -192,6 +222,16 @@ extension StoreWrites {
             try bill(billed, response: response, charge: charge, now: now)
         }
         try ledger.apply(on: db, now: now)
+        if let billed {
+            try recordJobFinal(
+                lease.jobID,
+                tenant: billed.tenant,
+                batch: billed.batch,
+                webhookURL: webhookURL,
+                state: state,
+                now: now
+            )
+        }
         return Effected(value: true, effects: TransitionEffects(finalized: [lease.jobID]))
     }
 
@@ -256,7 +296,7 @@ extension StoreWrites {
             prompt_tokens = ?6, completion_tokens = ?7, cached_tokens = ?8,
             error_code = ?9, error_message = ?10
         WHERE id = ?11 AND state = 'running' AND lease_token = ?12
-        RETURNING batch_id, \(billedJobColumns)
+        RETURNING batch_id, \(billedJobColumns), webhook_url
         """
 
     private static let requeueSQL = """
@@ -287,7 +327,7 @@ extension StoreWrites {
         UPDATE jobs SET state = 'expired', finished_at = ?1, updated_at = ?1,
             error_code = 'batch_expired', error_message = 'The job did not finish before its deadline.'
         WHERE state IN ('queued','running') AND deadline IS NOT NULL AND deadline <= ?1 AND state = 'queued'
-        RETURNING id, batch_id
+        RETURNING id, batch_id, tenant, webhook_url
         """
 
     private static let flagOverdueRunningSQL = """

@@ -190,6 +190,7 @@ struct StoreWrites {
             }
             ledger.record(batch: job.batchID?.rawValue, state: .cancelled)
             effects.finalized.append(id)
+            try recordJobFinal(id, tenant: tenant, batch: job.batchID?.rawValue, state: .cancelled, now: now)
         case .running where !job.cancelRequested:
             try db.run("UPDATE jobs SET cancel_requested = 1, updated_at = ?1 WHERE id = ?2 AND state = 'running'") {
                 try $0.bind(now, at: 1)

@@ -32,6 +32,8 @@ package struct APIConfiguration: Sendable {
     package var adminKeyHash: Data
     /// The configured providers; `model` values are routed with `ModelRouter` over them.
     package var providers: [ProviderConfiguration]
+    /// Checks webhook URLs at registration (SSRF); the app sets `OutboundURLPolicy`'s check. See `WebhookURLCheck`.
+    package var webhookURLCheck: WebhookURLCheck = WebhookURLChecks.formOnly
 
     package init(
         adminKeyHash: Data,

@@ -73,6 +73,7 @@ package struct APIServer: Sendable {
         )
         .register(on: v1)
         UsageRoutes(store: store).register(on: v1)
+        WebhookRoutes(store: store, configuration: configuration, bodyReader: bodyReader).register(on: v1)
         let admin = v1.group("admin").add(middleware: AdminOnlyMiddleware())
         AdminRoutes(store: store, bodyReader: bodyReader).register(on: admin)
         QuotaRoutes(store: store, quotas: quotas, bodyReader: bodyReader).register(on: admin)

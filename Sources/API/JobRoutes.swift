@@ -47,7 +47,11 @@ struct JobRoutes: Sendable {
                 window = try BatchRequestParser.completionWindow(view.string(windowValue))
             }
             job.deadline = now.addingTimeInterval(TimeInterval(window.seconds))
+            job.webhookURL = try Self.webhookURL(value, in: view)
             return job
+        }
+        if let url = newJob.webhookURL {
+            try await WebhookRoutes.checkURL(url, param: "webhook_url", configuration: configuration)
         }
         let job = try await store.insertJob(newJob, tenant: caller.tenant, idempotencyKey: idempotencyKey, now: now)
         return .json(Self.render(job), status: .accepted)

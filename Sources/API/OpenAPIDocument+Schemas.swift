@@ -131,10 +131,19 @@ extension OpenAPIDocument {
             ]
           },
           "JobRequest": {
-            "description": "The body of `POST /v1/jobs`: a JobLine, plus an optional `completion_window` that sets the job's deadline.",
+            "description": "The body of `POST /v1/jobs`: a JobLine, plus an optional `completion_window` that sets the job's deadline and an optional one-off `webhook_url`.",
             "allOf": [
               {"$ref": "#/components/schemas/JobLine"},
-              {"type": "object", "properties": {"completion_window": {"$ref": "#/components/schemas/CompletionWindow"}}}
+              {
+                "type": "object",
+                "properties": {
+                  "completion_window": {"$ref": "#/components/schemas/CompletionWindow"},
+                  "webhook_url": {
+                    "type": ["string", "null"],
+                    "description": "A one-off webhook for this job: its `job.completed` or `job.failed` event is POSTed there, signed with the tenant's one-off secret (`GET /v1/webhooks/secret`). Checked like an endpoint URL (a refused URL is a 400 `invalid_webhook_url`)."
+                  }
+                }
+              }
             ]
           },
           "InlineBatchRequest": {

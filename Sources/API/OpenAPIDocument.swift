@@ -25,10 +25,10 @@ enum OpenAPIDocument {
 
     /// The `paths` object: one operation per route the router registers. Each area keeps its operations in its
     /// own fragment (a JSON object) and adds it here.
-    static let paths = merge([corePaths])
+    static let paths = merge([corePaths, webhookPaths])
 
     /// The `components.schemas` object, merged from each area's fragment like `paths`.
-    static let schemas = merge([coreSchemas])
+    static let schemas = merge([coreSchemas, webhookSchemas])
 
     /// Joins JSON object texts into one object (their members in order). Fragments must not share a key: a
     /// duplicate would silently replace the first.
@@ -57,6 +57,7 @@ enum OpenAPIDocument {
             {"name": "jobs", "description": "One request each, Sluice's own job object."},
             {"name": "batches", "description": "OpenAI's batch object and batch output lines."},
             {"name": "usage", "description": "What the cost ledger recorded: tokens and money."},
+            {"name": "webhooks", "description": "Webhook endpoints, their delivery log, and the secret of one-off job webhooks."},
             {"name": "admin", "description": "Tenants, API keys and quotas; admin key only."},
             {"name": "service", "description": "Liveness and this document; no key needed."}
           ],
@@ -104,6 +105,13 @@ enum OpenAPIDocument {
                 "required": true,
                 "description": "A batch id, `batch_<n>`. An id the caller cannot see, or a malformed one, is a 404.",
                 "schema": {"type": "string", "pattern": "^batch_[1-9][0-9]{0,17}$", "examples": ["batch_1"]}
+              },
+              "WebhookEndpointID": {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "description": "A webhook endpoint id, `whep_<n>`. An id the caller cannot see, or a malformed one, is a 404.",
+                "schema": {"type": "string", "pattern": "^whep_[1-9][0-9]{0,17}$", "examples": ["whep_1"]}
               },
               "TenantID": {
                 "name": "id",

@@ -238,6 +238,74 @@ import Workers
         }
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func servedWebhookAnswers_matchTheirDocumentedSchemas() async throws {
+        try await APITestServer.with { server in
+            let document = try await Self.servedDocument(server)
+            let check = ResponseCheck(checker: SchemaChecker(document: document))
+            let endpoints = "/v1/webhooks/endpoints"
+            let endpoint = "/v1/webhooks/endpoints/{id}"
+
+            let created = try await server.send(
+                "POST",
+                endpoints,
+                json: #"{"url":"https://example.com/hook","events":["job.completed"],"description":"d"}"#,
+                headers: [("idempotency-key", "wh-1")]
+            )
+            try check(created, "POST", endpoints)
+            let id = try #require(try OpenAPIJSON.decode(created.body)["id"]?.string)
+            try check(
+                await server.send(
+                    "POST",
+                    endpoints,
+                    json: #"{"url":"https://b.example"}"#,
+                    headers: [("idempotency-key", "wh-1")]
+                ),
+                "POST",
+                endpoints
+            )
+            try check(await server.send("POST", endpoints, json: #"{"url":"ftp://example.com"}"#), "POST", endpoints)
+            try check(await server.send("GET", endpoints), "GET", endpoints)
+            try check(await server.send("GET", "\(endpoints)?limit=0"), "GET", endpoints)
+            try check(await server.send("GET", "\(endpoints)/\(id)"), "GET", endpoint)
+            try check(await server.send("GET", "\(endpoints)/whep_999"), "GET", endpoint)
+            try check(
+                await server.send("POST", "\(endpoints)/\(id)/rotate_secret"),
+                "POST",
+                "\(endpoint)/rotate_secret"
+            )
+
+            _ = try await server.send("POST", "/v1/jobs", json: chatLine("w"))
+            let claimed = try #require(
+                try await server.store.claim(provider: "mock", limit: 1, leaseDuration: .seconds(60)).first
+            )
+            _ = try await server.store.complete(
+                claimed.lease,
+                response: JobResponse(statusCode: 200, requestID: nil, body: Data("{}".utf8), usage: nil)
+            )
+            let delivery = try #require(
+                try await server.store.claimWebhookDeliveries(limit: 1, leaseDuration: .seconds(30)).first
+            )
+            try await server.store.recordWebhookAttempt(
+                delivery.id,
+                result: WebhookAttemptResult(
+                    statusCode: 503,
+                    error: "HTTP 503",
+                    duration: .milliseconds(5),
+                    outcome: .retry(at: Date())
+                )
+            )
+            let deliveries = "\(endpoint)/deliveries"
+            try check(await server.send("GET", "\(endpoints)/\(id)/deliveries"), "GET", deliveries)
+            try check(await server.send("GET", "\(endpoints)/\(id)/deliveries?after=x"), "GET", deliveries)
+            try check(await server.send("GET", "/v1/webhooks/secret"), "GET", "/v1/webhooks/secret")
+            try check(await server.send("POST", "/v1/webhooks/secret/rotate"), "POST", "/v1/webhooks/secret/rotate")
+            try check(await server.send("DELETE", "\(endpoints)/\(id)"), "DELETE", endpoint)
+            try check(await server.send("DELETE", "\(endpoints)/\(id)"), "DELETE", endpoint)
+            try check(await server.send("GET", endpoints, key: nil), "GET", endpoints)
+        }
+    }
+
     // MARK: Helpers
 
     static func servedDocument(_ server: APITestServer) async throws -> OpenAPIJSON {
