@@ -21,13 +21,15 @@ extension StoreWrites {
         throws
     {
         guard let type = WebhookEventType(finalJobState: state) else { return }
-        guard batch == nil || webhookURL != nil else { return }
-        try recordWebhookEvent(
+        // Decide before building anything: this runs for every job that becomes final.
+        let endpoints = batch == nil ? try tenantHasActiveWebhookEndpoints(tenant) : false
+        guard endpoints || webhookURL != nil else { return }
+        try insertWebhookEvent(
             type: type,
             tenant: tenant,
             subject: id.description,
             jobWebhookURL: webhookURL,
-            toEndpoints: batch == nil,
+            endpoints: endpoints,
             now: now
         )
     }
@@ -61,6 +63,28 @@ extension StoreWrites {
     ) throws -> Int {
         let endpoints = toEndpoints ? try tenantHasActiveWebhookEndpoints(tenant) : false
         guard endpoints || jobWebhookURL != nil else { return 0 }
+        return try insertWebhookEvent(
+            type: type,
+            tenant: tenant,
+            subject: subject,
+            jobWebhookURL: jobWebhookURL,
+            endpoints: endpoints,
+            now: now
+        )
+    }
+
+    /// Writes the event and its deliveries: to the tenant's subscribed endpoints when `endpoints` (the caller
+    /// checked the tenant has active ones), and to `jobWebhookURL`. Deletes the event again when no delivery was
+    /// made (every endpoint filters the type out).
+    @discardableResult
+    private func insertWebhookEvent(
+        type: WebhookEventType,
+        tenant: String,
+        subject: String,
+        jobWebhookURL: String?,
+        endpoints: Bool,
+        now: Int64
+    ) throws -> Int {
         let eventID = WebhookSecret.eventID()
         let payload = WebhookPayload.event(id: eventID, type: type, createdAt: now, subject: subject)
         try db.run(Self.insertEventSQL) {
