@@ -26,6 +26,10 @@ package struct APIServer: Sendable {
     /// workers' `TenantQuotaAdmission` so both see the same reservations.
     package let quotas: QuotaAccountant
     package let logger: Logger
+    /// `GET /readyz` answers from it (the app marks the store open and the start of a graceful shutdown).
+    package var readiness = Readiness(storeOpen: true)
+    /// `GET /metrics` renders its output (the app's Prometheus registry); empty by default.
+    package var metricsExporter: MetricsExporter = { [] }
 
     /// - Parameter quotas: the quota accountant shared with the workers; a private one over `store` when nil.
     package init(store: JobStore, configuration: APIConfiguration, quotas: QuotaAccountant? = nil, logger: Logger) {
@@ -45,6 +49,7 @@ package struct APIServer: Sendable {
             return Response.json(writer)
         }
         router.get("openapi.json", use: OpenAPIDocument.respond)
+        OperationsRoutes(readiness: readiness, exporter: metricsExporter).register(on: router)
 
         let bodyReader = RequestBodyReader(maxBytes: configuration.maxBodyBytes)
         let lineParser = JobLineParser(

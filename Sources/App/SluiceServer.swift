@@ -35,6 +35,10 @@ package final class SluiceServer: Sendable {
     let logger: Logger
     private let listening = PortSignal()
     private let control = Mutex(Control())
+    /// `GET /readyz`: ready while the store is open and no graceful shutdown began.
+    let readiness = Readiness()
+    /// How long `/readyz` answers 503 before the API stops accepting, on graceful shutdown.
+    let drainDelay: Duration
 
     private struct Control {
         var group: ServiceGroup?
@@ -49,16 +53,20 @@ package final class SluiceServer: Sendable {
     ///   - configuration: validated configuration (flags, environment and file already applied).
     ///   - environment: where `SLUICE_ADMIN_KEY` and provider key variables are read.
     ///   - handleSignals: stop gracefully on SIGTERM and SIGINT (the executable); tests pass false.
+    ///   - drainDelay: on graceful shutdown, how long `/readyz` answers 503 while the API still serves, so a load
+    ///     balancer stops sending traffic first (default 0; `SLUICE_DRAIN_SECONDS` for the executable).
     ///   - logger: the root logger.
     package init(
         configuration: SluiceConfiguration,
         environment: [String: String],
         handleSignals: Bool = false,
+        drainDelay: Duration = .zero,
         logger: Logger
     ) {
         self.configuration = configuration
         self.environment = environment
         self.handleSignals = handleSignals
+        self.drainDelay = drainDelay
         self.logger = logger
     }
 
@@ -70,6 +78,7 @@ package final class SluiceServer: Sendable {
             configuration: configuration,
             environment: environment,
             handleSignals: true,
+            drainDelay: try Self.drainDelay(environment: environment),
             logger: logger
         )
         try await server.run()
@@ -80,6 +89,7 @@ package final class SluiceServer: Sendable {
 
     /// Stops the server gracefully, as SIGTERM does.
     package func triggerGracefulShutdown() async {
+        readiness.beginDraining()
         let group = control.withLock { control -> ServiceGroup? in
             control.shutdownRequested = true
             return control.group
@@ -90,6 +100,7 @@ package final class SluiceServer: Sendable {
     /// Runs everything until graceful shutdown.
     package func run() async throws {
         defer { listening.fail() }
+        SluiceMetrics.bootstrap()
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let lock = try DataDirectoryLock(dataDirectory: configuration.dataDirectory)
         defer { withExtendedLifetime(lock) {} }
@@ -109,7 +120,9 @@ package final class SluiceServer: Sendable {
             logger: logger
         )
         control.withLock { $0.store = store }
+        readiness.storeOpened()
         defer {
+            readiness.storeClosed()
             control.withLock { $0.store = nil }
             store.close()
         }
@@ -141,7 +154,7 @@ package final class SluiceServer: Sendable {
             environment: environment,
             logger: logger
         )
-        let api = APIServer(
+        var api = APIServer(
             store: store,
             configuration: APIConfiguration(
                 adminKeyHash: adminKey.hash,
@@ -151,6 +164,8 @@ package final class SluiceServer: Sendable {
             quotas: workers.quotas,
             logger: logger
         )
+        api.readiness = readiness
+        api.metricsExporter = SluiceMetrics.exposition
         let listen = configuration.listen
         let listening = self.listening
         let logger = self.logger
@@ -160,7 +175,11 @@ package final class SluiceServer: Sendable {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: workers.services + [.init(service: application)],
+                services: workers.services + [
+                    .init(service: application),
+                    // Last, so a graceful shutdown reaches it first: /readyz turns 503 before the API stops.
+                    .init(service: ReadinessDrain(readiness: readiness, delay: drainDelay, logger: logger)),
+                ],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger
             )

@@ -29,7 +29,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("mock-latency-ms"), help: "Latency of the in-process mock provider, in milliseconds.")
     var mockLatencyMilliseconds: Int?
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
+        try logging.bootstrap()
         var configuration: SluiceConfiguration
         do {
             if let config {
