@@ -26,8 +26,11 @@ extension OpenAPIDocument {
                 "401": {"$ref": "#/components/responses/Unauthorized"},
                 "413": {"$ref": "#/components/responses/ContentTooLarge"},
                 "422": {
-                  "description": "`invalid_request_error` (`idempotency_key_reused`): the `Idempotency-Key` was used with another request.",
-                  "headers": {"x-request-id": {"$ref": "#/components/headers/RequestID"}},
+                  "description": "`invalid_request_error` (`idempotency_key_reused`): the `Idempotency-Key` was used with another request. Sent with `x-should-retry: false`.",
+                  "headers": {
+                    "x-request-id": {"$ref": "#/components/headers/RequestID"},
+                    "x-should-retry": {"schema": {"type": "string", "const": "false"}}
+                  },
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
                 },
                 "500": {"$ref": "#/components/responses/ServerError"}

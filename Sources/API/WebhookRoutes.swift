@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Jobs
 import Logging
@@ -59,7 +60,8 @@ struct WebhookRoutes: Sendable {
                 .invalidRequest,
                 message: "This Idempotency-Key was already used with a different request.",
                 param: "Idempotency-Key",
-                code: "idempotency_key_reused"
+                code: "idempotency_key_reused",
+                headers: [HTTPField.Name("x-should-retry")!: "false"]
             )
         }
         context.logger.info("webhook endpoint created", metadata: ["webhook_endpoint_id": "\(created.id)"])

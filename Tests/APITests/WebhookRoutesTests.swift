@@ -114,6 +114,7 @@ import Workers
             )
             #expect(other.status == 422)
             #expect(try other.errorObject()["code"] as? String == "idempotency_key_reused")
+            #expect(other.header("x-should-retry") == "false")
         }
     }
 
