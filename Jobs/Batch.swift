@@ -23,6 +23,19 @@ package struct Batch: Sendable {
     package var usage: TokenUsage
     /// What the batch's billed answers cost, over every attempt of every job (see the cost ledger).
     package var cost: CostSummary
+    /// The uploaded file the batch was made from (`POST /v1/batches` with `input_file_id`); nil for a batch
+    /// submitted inline or as a JSONL body.
+    package var inputFileID: FileID? = nil
+    /// The successes' lines, written when the batch is finalized; nil while running or when there were none.
+    package var outputFileID: FileID? = nil
+    /// The other final lines (failed, expired, cancelled), written when the batch is finalized; nil while running
+    /// or when there were none.
+    package var errorFileID: FileID? = nil
+    /// OpenAI's `errors` object (`{"object":"list","data":[{code, message, param, line}]}`) as JSON, for a batch
+    /// whose input file failed validation.
+    package var errors: Data? = nil
+    /// The batch this one re-runs the failed and expired lines of (`POST /v1/batches/{id}/retry`).
+    package var retryOf: BatchID? = nil
 
     /// How many of the batch's jobs are in each outcome; kept in the same transaction as each job transition.
     package struct Counts: Sendable, Equatable {

@@ -54,9 +54,14 @@ package final class JobStore: Sendable {
     private let logger: Logger
     let writer: GroupCommitWriter
     let readers: ReaderPool
-    private let waiters = FinalJobWaiters()
+    private let waiters = FinalWaiters<JobID>()
     private let cancellations = Broadcaster<JobID>()
-    private let insertions = Broadcaster<String>()
+    let insertions = Broadcaster<String>()
+    /// Batch lifecycle signals (see `JobStore+BatchLifecycle.swift`): long-polls on batches, and the batches the
+    /// validator and the finalizer have to take up.
+    let batchWaiters = FinalWaiters<BatchID>()
+    let batchesToValidate = Broadcaster<BatchID>()
+    let batchesToFinalize = Broadcaster<BatchID>()
     /// Where each provider's next fair claim starts among the tenants.
     private let claimRotation = ClaimRotation()
     /// The webhook outbox's tenants with active endpoints and the deliverer's wake-up (`JobStore+Webhooks.swift`).
@@ -104,8 +109,11 @@ package final class JobStore: Sendable {
         readers.close()
         cancellations.finish()
         insertions.finish()
+        batchesToValidate.finish()
+        batchesToFinalize.finish()
         webhookOutbox.finish()
         waiters.wakeAll()
+        batchWaiters.wakeAll()
     }
 
     // MARK: Tenants and API keys
@@ -459,8 +467,10 @@ package final class JobStore: Sendable {
     // MARK: Effects
 
     /// Tells in-process listeners what a committed write changed.
-    private func publish(_ effects: TransitionEffects) {
+    func publish(_ effects: TransitionEffects) {
         waiters.notifyFinal(effects.finalized)
         cancellations.publish(effects.cancellationRequested)
+        batchesToFinalize.publish(effects.batchesFinalizing)
+        batchWaiters.notifyFinal(effects.batchesFinalized)
     }
 }

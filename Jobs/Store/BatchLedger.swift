@@ -1,8 +1,10 @@
 /// Batch counters for the job transitions of one write, applied in the same transaction as the transitions.
 ///
 /// Every transition of a batch's job into a final state is `record`ed; `apply` adds the deltas to the batch
-/// rows and then settles each touched batch: once every job is final, `in_progress` becomes `completed`
-/// (`expired` if any job expired) and `cancelling` becomes `cancelled`.
+/// rows and then settles each touched batch: once every job is final, `in_progress` and `cancelling` become
+/// `finalizing`. The batch finalizer then writes the output and error files and moves the batch to its final
+/// status (`StoreWrites.finishFinalizing`): `cancelled` when it was cancelling, else `expired` if any job
+/// expired, else `completed`.
 struct BatchLedger {
     private struct Delta {
         var succeeded = 0
@@ -35,8 +37,10 @@ struct BatchLedger {
         deltas[batch] = delta
     }
 
-    /// Adds the recorded deltas to their batches and settles them.
-    func apply(on connection: SQLiteConnection, now: Int64) throws {
+    /// Adds the recorded deltas to their batches and settles them. Returns the batches that moved to
+    /// `finalizing` (report them in the write's `TransitionEffects.batchesFinalizing`, so the finalizer wakes).
+    func apply(on connection: SQLiteConnection, now: Int64) throws -> [BatchID] {
+        var finalizing: [BatchID] = []
         for (batch, delta) in deltas.sorted(by: { $0.key < $1.key }) {
             try connection.run(Self.bumpSQL) { statement in
                 try statement.bind(delta.succeeded, at: 1)
@@ -48,16 +52,17 @@ struct BatchLedger {
                 try statement.bind(delta.cachedTokens, at: 7)
                 try statement.bind(batch, at: 8)
             }
-            try Self.settle(batch: batch, on: connection, now: now)
+            if try Self.settle(batch: batch, on: connection, now: now) { finalizing.append(BatchID(batch)) }
         }
+        return finalizing
     }
 
-    /// Moves the batch to its final status when every job is final; does nothing otherwise.
-    static func settle(batch: Int64, on connection: SQLiteConnection, now: Int64) throws {
+    /// Moves the batch to `finalizing` when every job is final; does nothing otherwise. Returns whether it moved.
+    static func settle(batch: Int64, on connection: SQLiteConnection, now: Int64) throws -> Bool {
         try connection.run(settleSQL) { statement in
             try statement.bind(now, at: 1)
             try statement.bind(batch, at: 2)
-        }
+        } == 1
     }
 
     private static let bumpSQL = """
@@ -67,14 +72,8 @@ struct BatchLedger {
         WHERE id = ?8
         """
 
-    // In an UPDATE, every expression reads the row as it was before the update.
     private static let settleSQL = """
-        UPDATE batches SET
-            status = CASE WHEN status = 'cancelling' THEN 'cancelled'
-                          WHEN expired > 0 THEN 'expired' ELSE 'completed' END,
-            completed_at = CASE WHEN status = 'in_progress' AND expired = 0 THEN ?1 ELSE completed_at END,
-            expired_at = CASE WHEN status = 'in_progress' AND expired > 0 THEN ?1 ELSE expired_at END,
-            cancelled_at = CASE WHEN status = 'cancelling' THEN ?1 ELSE cancelled_at END
+        UPDATE batches SET status = 'finalizing', finalizing_at = ?1
         WHERE id = ?2 AND status IN ('in_progress', 'cancelling')
             AND succeeded + failed + cancelled + expired >= total
         """

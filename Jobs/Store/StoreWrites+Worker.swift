@@ -140,7 +140,7 @@ extension StoreWrites {
                 now: now
             )
         }
-        try ledger.apply(on: db, now: now)
+        effects.batchesFinalizing += try ledger.apply(on: db, now: now)
         return Effected(value: effects.finalized.count + effects.cancellationRequested.count, effects: effects)
     }
 
@@ -152,10 +152,11 @@ extension StoreWrites {
         for job in jobs {
             let lease = JobLease(jobID: job.id, token: job.token)
             if job.cancelRequested != 0 {
-                effects.finalized += try finishCancelled(job, now: now).effects.finalized
+                effects.formUnion(try finishCancelled(job, now: now).effects)
             } else if !givingAttemptBack && job.attempt >= job.maxAttempts {
-                effects.finalized += try finish(lease, as: .failed, response: nil, failure: leaseExpired, now: now)
-                    .effects.finalized
+                effects.formUnion(
+                    try finish(lease, as: .failed, response: nil, failure: leaseExpired, now: now).effects
+                )
             } else {
                 try requeue(
                     job,
@@ -221,7 +222,7 @@ extension StoreWrites {
         if let charge, let response, let billed {
             try bill(billed, response: response, charge: charge, now: now)
         }
-        try ledger.apply(on: db, now: now)
+        let finalizing = try ledger.apply(on: db, now: now)
         if let billed {
             try recordJobFinal(
                 lease.jobID,
@@ -232,7 +233,10 @@ extension StoreWrites {
                 now: now
             )
         }
-        return Effected(value: true, effects: TransitionEffects(finalized: [lease.jobID]))
+        return Effected(
+            value: true,
+            effects: TransitionEffects(finalized: [lease.jobID], batchesFinalizing: finalizing)
+        )
     }
 
     private func requeue(

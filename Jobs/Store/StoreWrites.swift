@@ -128,14 +128,14 @@ struct StoreWrites {
                 sql: error.sql
             )
         }
-        if batch.jobs.isEmpty { try BatchLedger.settle(batch: batchID, on: db, now: now) }
+        if batch.jobs.isEmpty { _ = try BatchLedger.settle(batch: batchID, on: db, now: now) }
         guard let stored = try reads.batch(BatchID(batchID), tenant: tenant) else {
             throw JobsError(.sqlite, message: "the inserted batch cannot be read back", sql: Self.insertBatchSQL)
         }
         return stored
     }
 
-    private func bindInsert(
+    func bindInsert(
         _ statement: SQLiteStatement,
         _ job: NewJob,
         tenant: String,
@@ -163,7 +163,7 @@ struct StoreWrites {
         try statement.bind(requestHash, at: 16)
     }
 
-    private static let insertJobSQL = """
+    static let insertJobSQL = """
         INSERT INTO jobs(tenant, batch_id, custom_id, provider, model, endpoint, body, priority, metadata, state,
             max_attempts, run_at, deadline, idempotency_key, created_at, updated_at, cache_mode, request_hash)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16)
@@ -200,17 +200,27 @@ struct StoreWrites {
         default:
             break
         }
-        try ledger.apply(on: db, now: now)
+        effects.batchesFinalizing += try ledger.apply(on: db, now: now)
         return Effected(value: try reads.job(id, tenant: tenant), effects: effects)
     }
 
+    /// `validating` → `cancelled` at once (no jobs yet); `in_progress` → `cancelling`: queued jobs are cancelled
+    /// at once, running ones are asked to stop, and the batch moves to `finalizing` once every job is final.
+    /// A `finalizing` or final batch is returned as it is.
     func cancelBatch(_ id: BatchID, tenant: String, now: Int64) throws -> Effected<Batch?> {
         var effects = TransitionEffects()
         let reads = StoreReads(db: db)
         guard let batch = try reads.batch(id, tenant: tenant) else { return Effected(value: nil, effects: effects) }
-        guard !batch.status.isFinal else { return Effected(value: batch, effects: effects) }
+        switch batch.status {
+        case .validating:
+            return try cancelValidating(batch, now: now)
+        case .inProgress, .cancelling:
+            break
+        case .finalizing, .completed, .failed, .expired, .cancelled:
+            return Effected(value: batch, effects: effects)
+        }
         try db.run(
-            "UPDATE batches SET status = 'cancelling', cancelling_at = ?1 WHERE id = ?2 AND status <> 'cancelling'"
+            "UPDATE batches SET status = 'cancelling', cancelling_at = ?1 WHERE id = ?2 AND status = 'in_progress'"
         ) {
             try $0.bind(now, at: 1)
             try $0.bind(id.rawValue, at: 2)
@@ -229,9 +239,11 @@ struct StoreWrites {
             try statement.bind(id.rawValue, at: 2)
             while try statement.step() { effects.cancellationRequested.append(JobID(statement.int64(at: 0))) }
         }
-        try ledger.apply(on: db, now: now)
+        effects.batchesFinalizing += try ledger.apply(on: db, now: now)
         // With nothing running, the batch is settled now (the ledger settles only batches it touched).
-        try BatchLedger.settle(batch: id.rawValue, on: db, now: now)
+        if effects.batchesFinalizing.isEmpty, try BatchLedger.settle(batch: id.rawValue, on: db, now: now) {
+            effects.batchesFinalizing.append(id)
+        }
         return Effected(value: try reads.batch(id, tenant: tenant), effects: effects)
     }
 

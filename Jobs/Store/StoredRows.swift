@@ -20,7 +20,7 @@ enum StoredRows {
         id, tenant, endpoint, completion_window, status, metadata, created_at, expires_at, in_progress_at, \
         finalizing_at, completed_at, failed_at, expired_at, cancelling_at, cancelled_at, total, succeeded, failed, \
         cancelled, expired, prompt_tokens, completion_tokens, cached_tokens, cost_micros, unknown_cost_requests, \
-        saved_micros
+        saved_micros, input_file_id, output_file_id, error_file_id, errors, retry_of
         """
 
     /// Decodes a row selected with ``jobColumns``.
@@ -122,7 +122,12 @@ enum StoredRows {
                 completionTokens: row.int(at: 21),
                 cachedTokens: row.int(at: 22)
             ),
-            cost: cost(row, from: 23)
+            cost: cost(row, from: 23),
+            inputFileID: row.optionalInt64(at: 26).map(FileID.init),
+            outputFileID: row.optionalInt64(at: 27).map(FileID.init),
+            errorFileID: row.optionalInt64(at: 28).map(FileID.init),
+            errors: row.optionalData(at: 29),
+            retryOf: row.optionalInt64(at: 30).map(BatchID.init)
         )
     }
 

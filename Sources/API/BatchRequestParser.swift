@@ -37,8 +37,7 @@ struct BatchRequestParser {
         }
         if view.member("input_file_id", of: document) != nil {
             throw APIError.invalidRequest(
-                "`input_file_id` is not supported yet: send the lines inline in `requests`, or POST the JSONL "
-                    + "file as the body with `Content-Type: application/jsonl`.",
+                "Send either `input_file_id` (an uploaded file) or `requests` (inline lines), not both.",
                 param: "input_file_id"
             )
         }
@@ -79,6 +78,58 @@ struct BatchRequestParser {
             jobs: collector.jobs,
             metadata: metadata,
             completionWindow: completionWindow
+        )
+    }
+
+    /// OpenAI's batch create request: an uploaded input file, not lines.
+    struct FileRequest {
+        var inputFileID: String
+        var endpoint: String
+        var completionWindow: CompletionWindow?
+        var metadata: Data?
+    }
+
+    /// Parses OpenAI's `{"input_file_id", "endpoint", "completion_window", "metadata"}`; nil when the body is not
+    /// a JSON object naming an `input_file_id` (it is then an inline or JSONL batch).
+    static func parseFileRequest(_ bytes: UnsafeBufferPointer<UInt8>) throws -> FileRequest? {
+        guard let document = try? JSONScanner.scan(bytes, collectLevels: 2), document.kind == .object else {
+            return nil
+        }
+        let view = JSONView(bytes: bytes)
+        guard let fileValue = view.member("input_file_id", of: document), fileValue.kind != .null else { return nil }
+        guard let inputFileID = view.string(fileValue), !inputFileID.isEmpty else {
+            throw APIError.invalidRequest("`input_file_id` must be a file id string.", param: "input_file_id")
+        }
+        if view.member("requests", of: document) != nil {
+            throw APIError.invalidRequest(
+                "Send either `input_file_id` (an uploaded file) or `requests` (inline lines), not both.",
+                param: "requests"
+            )
+        }
+        guard let endpointValue = view.member("endpoint", of: document), let endpoint = view.string(endpointValue),
+            JobLineParser.endpoints.contains(endpoint)
+        else {
+            throw APIError.invalidRequest(
+                "`endpoint` is required and must be \"/v1/chat/completions\" or \"/v1/embeddings\".",
+                param: "endpoint"
+            )
+        }
+        var completionWindow: CompletionWindow?
+        if let value = view.member("completion_window", of: document), value.kind != .null {
+            completionWindow = try Self.completionWindow(view.string(value))
+        }
+        var metadata: Data?
+        if let value = view.member("metadata", of: document), value.kind != .null {
+            if let problem = JobLineParser.metadataProblem(value, in: view) {
+                throw APIError.invalidRequest(problem, param: "metadata")
+            }
+            metadata = Data(view.slice(value.range))
+        }
+        return FileRequest(
+            inputFileID: inputFileID,
+            endpoint: endpoint,
+            completionWindow: completionWindow,
+            metadata: metadata
         )
     }
 

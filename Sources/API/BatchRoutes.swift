@@ -3,8 +3,10 @@ import Hummingbird
 import Jobs
 import Logging
 import NIOCore
+import ServiceLifecycle
 
-/// `/v1/batches`: submit (inline JSON or JSONL), read, list, cancel, and stream the results.
+/// `/v1/batches`: submit (OpenAI's `input_file_id`, inline JSON or JSONL), read (with `?wait=`), list, cancel,
+/// retry, and stream the results.
 struct BatchRoutes: Sendable {
     typealias Context = APIRequestContext
 
@@ -26,10 +28,13 @@ struct BatchRoutes: Sendable {
         v1.get("batches", use: list)
         v1.get("batches/{id}", use: get)
         v1.post("batches/{id}/cancel", use: cancel)
+        v1.post("batches/{id}/retry", use: retry)
         v1.get("batches/{id}/results", use: results)
     }
 
-    /// `POST /v1/batches` → 202 batch object, sent only after the batch and all its jobs are committed.
+    /// `POST /v1/batches` → 202 batch object, sent only after the batch and all its jobs are committed; or, for
+    /// OpenAI's `{"input_file_id", "endpoint", "completion_window", "metadata"}`, 200 with the batch `validating`
+    /// (the batch validator reads the file and starts or fails it).
     ///
     /// A JSONL body may name its window with `?completion_window=`. A body sent with another content type
     /// (`curl --data-binary @batch.jsonl` sends a form type) is read as JSONL when its first line is a request
@@ -41,6 +46,17 @@ struct BatchRoutes: Sendable {
         let query = ListQuery(request)
         let buffer = try await bodyReader.collect(request)
         let declaredJSONL = Self.isJSONL(request.headers[.contentType])
+        if !declaredJSONL,
+            let fileRequest = try RequestBodyReader.withBytes(buffer, { try BatchRequestParser.parseFileRequest($0) })
+        {
+            return try await createFromFile(
+                fileRequest,
+                tenant: caller.tenant,
+                idempotencyKey: idempotencyKey,
+                requestHash: Self.lifecycleRequestHash(request, body: buffer),
+                context: context
+            )
+        }
         let parsed = try RequestBodyReader.withBytes(buffer) { bytes in
             declaredJSONL || BatchRequestParser.looksLikeJSONL(bytes)
                 ? try parser.parseJSONL(bytes) : try parser.parseInline(bytes)
@@ -77,11 +93,23 @@ struct BatchRoutes: Sendable {
         return .json(Self.render(batch), status: .accepted)
     }
 
-    /// `GET /v1/batches/{id}`.
+    /// `GET /v1/batches/{id}[?wait=SECONDS]`: the batch; with `wait`, answers once it is final (`completed`,
+    /// `failed`, `expired`, `cancelled`) or the wait ends.
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
         let caller = try context.requireCaller()
         let id = try Self.batchID(context)
-        guard let batch = try await store.batch(id, tenant: caller.tenant) else { throw Self.notFound(id.description) }
+        let wait = try ListQuery(request).wait(maxSeconds: configuration.maxWaitSeconds)
+        guard var batch = try await store.batch(id, tenant: caller.tenant) else { throw Self.notFound(id.description) }
+        if let wait, !batch.status.isFinal {
+            // A graceful shutdown ends the wait early with the batch as it is (see `JobRoutes.get`).
+            let store = self.store
+            let tenant = caller.tenant
+            let waited = try await cancelWhenGracefulShutdown {
+                try await store.waitUntilBatchFinal(id, tenant: tenant, timeout: wait)
+            }
+            guard let waited else { throw Self.notFound(id.description) }
+            batch = waited
+        }
         return .json(Self.render(batch))
     }
 

@@ -25,12 +25,16 @@ struct JobLineParser {
         case line(Int)
         /// Element `i` (0-based) of an inline `requests` array.
         case element(Int)
+        /// Line `n` (1-based) of an uploaded input file: the line number goes into OpenAI's `errors` entry on its
+        /// own, so the message does not repeat it and `param` is the field.
+        case fileLine(Int)
 
         func message(_ problem: String) -> String {
             switch self {
             case .single: problem
             case .line(let number): "Line \(number): \(problem)"
             case .element(let index): "Line \(index + 1) (requests[\(index)]): \(problem)"
+            case .fileLine: problem
             }
         }
 
@@ -39,6 +43,7 @@ struct JobLineParser {
             case .single: field
             case .line(let number): "line \(number)"
             case .element(let index): field.map { "requests[\(index)].\($0)" } ?? "requests[\(index)]"
+            case .fileLine: field
             }
         }
 

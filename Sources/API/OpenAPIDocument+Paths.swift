@@ -137,7 +137,7 @@ extension OpenAPIDocument {
               "operationId": "createBatch",
               "tags": ["batches"],
               "summary": "Submit a batch",
-              "description": "Either an inline JSON document (`application/json`) or a JSONL body with one request line per line (`application/jsonl` or `application/x-ndjson`; a body sent under another content type is read as JSONL when its first line is a request line). Every line is validated before anything is stored: one bad line rejects the whole request with a 400 naming the line. All lines must use the same `url`, and `custom_id`s must be unique. `input_file_id` is not supported yet (400). The 202 is sent after the batch and all its jobs are committed. A repeat with the same `Idempotency-Key` returns the original batch.",
+              "description": "Three forms. OpenAI's (`application/json` with `input_file_id`, the id of an uploaded file of purpose `batch`): the batch is stored `validating` and answered with 200; the server then reads the file and either starts the batch (`in_progress`) or fails it (`failed`, every bad line in `errors`). Or an inline JSON document (`application/json` with `requests`) or a JSONL body with one request line per line (`application/jsonl` or `application/x-ndjson`; a body sent under another content type is read as JSONL when its first line is a request line): every line is validated before anything is stored, one bad line rejects the whole request with a 400 naming the line, and the 202 is sent after the batch and all its jobs are committed. All lines must use the same `url` (the batch's `endpoint`), and `custom_id`s must be unique. A repeat with the same `Idempotency-Key` returns the original batch; the same key with a different body is a 422.",
               "parameters": [
                 {"$ref": "#/components/parameters/CompletionWindowQuery"},
                 {"$ref": "#/components/parameters/IdempotencyKey"},
@@ -146,7 +146,14 @@ extension OpenAPIDocument {
               "requestBody": {
                 "required": true,
                 "content": {
-                  "application/json": {"schema": {"$ref": "#/components/schemas/InlineBatchRequest"}},
+                  "application/json": {
+                    "schema": {
+                      "oneOf": [
+                        {"$ref": "#/components/schemas/FileBatchRequest"},
+                        {"$ref": "#/components/schemas/InlineBatchRequest"}
+                      ]
+                    }
+                  },
                   "application/jsonl": {
                     "schema": {"type": "string", "description": "One JobLine per line; blank lines are skipped."},
                     "x-line-schema": {"$ref": "#/components/schemas/JobLine"}
@@ -158,14 +165,25 @@ extension OpenAPIDocument {
                 }
               },
               "responses": {
+                "200": {
+                  "description": "OpenAI's form: the batch, committed, `validating`.",
+                  "headers": {"x-request-id": {"$ref": "#/components/headers/RequestID"}},
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}}
+                },
                 "202": {
-                  "description": "The batch, committed, in OpenAI's batch shape.",
+                  "description": "Inline or JSONL: the batch and all its jobs, committed, in OpenAI's batch shape.",
                   "headers": {"x-request-id": {"$ref": "#/components/headers/RequestID"}},
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}}
                 },
                 "400": {"$ref": "#/components/responses/BadRequest"},
                 "401": {"$ref": "#/components/responses/Unauthorized"},
+                "404": {"$ref": "#/components/responses/NotFound"},
                 "413": {"$ref": "#/components/responses/ContentTooLarge"},
+                "422": {
+                  "description": "`idempotency_key_reused`: the `Idempotency-Key` was already used with a different request (sent with `x-should-retry: false`).",
+                  "headers": {"x-request-id": {"$ref": "#/components/headers/RequestID"}},
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                },
                 "429": {"$ref": "#/components/responses/QuotaExceeded"},
                 "500": {"$ref": "#/components/responses/ServerError"}
               }
@@ -197,8 +215,10 @@ extension OpenAPIDocument {
               "operationId": "getBatch",
               "tags": ["batches"],
               "summary": "Read a batch",
+              "description": "With `wait`, a long-poll: answers as soon as the batch is final (`completed`, `failed`, `expired`, `cancelled`) or when the wait ends, with the batch as it is then.",
               "parameters": [
                 {"$ref": "#/components/parameters/BatchID"},
+                {"$ref": "#/components/parameters/Wait"},
                 {"$ref": "#/components/parameters/RequestID"}
               ],
               "responses": {
@@ -207,6 +227,7 @@ extension OpenAPIDocument {
                   "headers": {"x-request-id": {"$ref": "#/components/headers/RequestID"}},
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}}
                 },
+                "400": {"$ref": "#/components/responses/BadRequest"},
                 "401": {"$ref": "#/components/responses/Unauthorized"},
                 "404": {"$ref": "#/components/responses/NotFound"},
                 "500": {"$ref": "#/components/responses/ServerError"}
@@ -218,7 +239,7 @@ extension OpenAPIDocument {
               "operationId": "cancelBatch",
               "tags": ["batches"],
               "summary": "Cancel a batch",
-              "description": "Any or no body. Queued jobs are cancelled at once, running ones are asked to stop. Cancelling a final batch is a 400 `batch_not_cancellable` (never 409, which the OpenAI SDK retries).",
+              "description": "Any or no body. A `validating` batch is cancelled at once. Otherwise queued jobs are cancelled at once, running ones are asked to stop, and the batch is `cancelling` until they settle; it then gets its output and error files (the cancelled lines are in the error file) and ends `cancelled`. Cancelling a final batch is a 400 `batch_not_cancellable` (never 409, which the OpenAI SDK retries).",
               "parameters": [
                 {"$ref": "#/components/parameters/BatchID"},
                 {"$ref": "#/components/parameters/RequestID"}
@@ -236,12 +257,42 @@ extension OpenAPIDocument {
               }
             }
           },
+          "/v1/batches/{id}/retry": {
+            "post": {
+              "operationId": "retryBatch",
+              "tags": ["batches"],
+              "summary": "Re-run a batch's failed and expired lines",
+              "description": "Any or no body. A new batch, linked to this one by `retry_of`, with a copy of each failed or expired line of this finished batch, queued afresh with this batch's completion window. 400 `batch_not_final` while the batch runs, 400 `nothing_to_retry` when no line failed or expired. A repeat with the same `Idempotency-Key` returns the batch made the first time.",
+              "parameters": [
+                {"$ref": "#/components/parameters/BatchID"},
+                {"$ref": "#/components/parameters/IdempotencyKey"},
+                {"$ref": "#/components/parameters/RequestID"}
+              ],
+              "responses": {
+                "200": {
+                  "description": "The new batch, committed with its jobs.",
+                  "headers": {"x-request-id": {"$ref": "#/components/headers/RequestID"}},
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}}
+                },
+                "400": {"$ref": "#/components/responses/BadRequest"},
+                "401": {"$ref": "#/components/responses/Unauthorized"},
+                "404": {"$ref": "#/components/responses/NotFound"},
+                "422": {
+                  "description": "`idempotency_key_reused`: the `Idempotency-Key` was already used with a different request (sent with `x-should-retry: false`).",
+                  "headers": {"x-request-id": {"$ref": "#/components/headers/RequestID"}},
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                },
+                "429": {"$ref": "#/components/responses/QuotaExceeded"},
+                "500": {"$ref": "#/components/responses/ServerError"}
+              }
+            }
+          },
           "/v1/batches/{id}/results": {
             "get": {
               "operationId": "getBatchResults",
               "tags": ["batches"],
               "summary": "Stream a batch's results",
-              "description": "The final jobs so far, one OpenAI batch output line each (`ResultLine`), streamed. Lines are not in request order: match them by `custom_id`. Each `custom_id` appears once.",
+              "description": "The final jobs so far, one OpenAI batch output line each (`ResultLine`), streamed; works while the batch runs (the lines finished so far). Lines are not in request order: match them by `custom_id`. Each `custom_id` appears once.",
               "parameters": [
                 {"$ref": "#/components/parameters/BatchID"},
                 {"$ref": "#/components/parameters/RequestID"}

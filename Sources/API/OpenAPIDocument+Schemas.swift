@@ -280,23 +280,24 @@ extension OpenAPIDocument {
           },
           "Batch": {
             "type": "object",
-            "description": "OpenAI's batch object, plus `results_url` and what its jobs cost (see CostSummary). The Files API is not served yet, so the file ids are null.",
+            "description": "OpenAI's batch object, plus `results_url`, `retry_of` and what its jobs cost (see CostSummary). A batch made from an uploaded file (`input_file_id`) starts `validating`; every batch passes `finalizing` (its output and error files are written) before its final status.",
             "required": [
               "id", "object", "endpoint", "errors", "input_file_id", "completion_window", "status", "output_file_id",
               "error_file_id", "created_at", "in_progress_at", "expires_at", "finalizing_at", "completed_at",
               "failed_at", "expired_at", "cancelling_at", "cancelled_at", "request_counts", "metadata", "usage",
-              "results_url", "cost_micros", "cost_usd", "known_cost_micros", "unknown_cost_requests", "saved_micros"
+              "results_url", "retry_of", "cost_micros", "cost_usd", "known_cost_micros", "unknown_cost_requests",
+              "saved_micros"
             ],
             "properties": {
               "id": {"type": "string", "examples": ["batch_1"]},
               "object": {"type": "string", "const": "batch"},
               "endpoint": {"type": "string", "enum": ["/v1/chat/completions", "/v1/embeddings"]},
-              "errors": {"type": "null", "description": "Always null: a batch with a bad line is rejected with a 400."},
-              "input_file_id": {"type": "null"},
+              "errors": {"oneOf": [{"$ref": "#/components/schemas/BatchErrors"}, {"type": "null"}]},
+              "input_file_id": {"type": ["string", "null"], "description": "The uploaded input file (`file-<n>`); null for a batch submitted inline or as a JSONL body."},
               "completion_window": {"type": "string", "description": "As the client wrote it, e.g. `24h`."},
               "status": {"$ref": "#/components/schemas/BatchStatus"},
-              "output_file_id": {"type": "null"},
-              "error_file_id": {"type": "null"},
+              "output_file_id": {"type": ["string", "null"], "description": "Set when the batch is final: the successes' lines (purpose `batch_output`); null when there were none."},
+              "error_file_id": {"type": ["string", "null"], "description": "Set when the batch is final: the failed, expired and cancelled lines (purpose `batch_output`); null when there were none."},
               "created_at": {"type": "integer"},
               "in_progress_at": {"type": ["integer", "null"]},
               "expires_at": {"type": "integer"},
@@ -319,11 +320,44 @@ extension OpenAPIDocument {
               "metadata": {"$ref": "#/components/schemas/Metadata"},
               "usage": {"oneOf": [{"$ref": "#/components/schemas/BatchUsage"}, {"type": "null"}]},
               "results_url": {"type": "string", "description": "Where the results stream: `/v1/batches/{id}/results`."},
+              "retry_of": {"type": ["string", "null"], "description": "Sluice extension: the batch whose failed and expired lines this one re-runs (`POST /v1/batches/{id}/retry`)."},
               "cost_micros": {"$ref": "#/components/schemas/CostSummary/properties/cost_micros"},
               "cost_usd": {"$ref": "#/components/schemas/CostSummary/properties/cost_usd"},
               "known_cost_micros": {"$ref": "#/components/schemas/CostSummary/properties/known_cost_micros"},
               "unknown_cost_requests": {"$ref": "#/components/schemas/CostSummary/properties/unknown_cost_requests"},
               "saved_micros": {"$ref": "#/components/schemas/CostSummary/properties/saved_micros"}
+            }
+          },
+          "BatchErrors": {
+            "type": "object",
+            "description": "OpenAI's `errors` of a batch whose input file failed validation (status `failed`): up to 100 line errors.",
+            "required": ["object", "data"],
+            "properties": {
+              "object": {"type": "string", "const": "list"},
+              "data": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": ["code", "message", "param", "line"],
+                  "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "param": {"type": ["string", "null"], "description": "The line's field at fault, when one is."},
+                    "line": {"type": ["integer", "null"], "description": "1-based line number in the input file."}
+                  }
+                }
+              }
+            }
+          },
+          "FileBatchRequest": {
+            "type": "object",
+            "description": "OpenAI's batch create request: the lines are in an uploaded file (purpose `batch`).",
+            "required": ["input_file_id", "endpoint"],
+            "properties": {
+              "input_file_id": {"type": "string", "examples": ["file-1"]},
+              "endpoint": {"type": "string", "enum": ["/v1/chat/completions", "/v1/embeddings"]},
+              "completion_window": {"type": "string", "description": "`24h` by default; Sluice also takes e.g. `30m`, `7d`."},
+              "metadata": {"$ref": "#/components/schemas/Metadata"}
             }
           },
           "BatchList": {

@@ -13,7 +13,8 @@ import Jobs
 ///  "cost_micros":19|null,"cost_usd":"0.000019"|null,"known_cost_micros":19,"unknown_cost_requests":0,
 ///  "saved_micros":0}
 /// ```
-/// Batch object: OpenAI's (`object: "batch"`), plus the same cost fields (see `WireFormat+Cost.swift`).
+/// Batch object: OpenAI's (`object: "batch"`), plus `results_url`, `retry_of` (the batch it re-runs the failed and
+/// expired lines of) and the same cost fields (see `WireFormat+Cost.swift`).
 /// Result line: OpenAI's batch output line.
 enum WireFormat {
     // MARK: Jobs
@@ -71,15 +72,12 @@ enum WireFormat {
             o.field("object", "batch")
             o.field("endpoint", batch.endpoint)
             o.key("errors")
-            o.null()
-            o.key("input_file_id")
-            o.null()
+            rawOrNull(batch.errors, into: &o)
+            o.field("input_file_id", batch.inputFileID?.description)
             o.field("completion_window", batch.completionWindow)
             o.field("status", batch.status.rawValue)
-            o.key("output_file_id")
-            o.null()
-            o.key("error_file_id")
-            o.null()
+            o.field("output_file_id", batch.outputFileID?.description)
+            o.field("error_file_id", batch.errorFileID?.description)
             o.field("created_at", seconds(batch.createdAt))
             o.field("in_progress_at", batch.inProgressAt.map(seconds))
             o.field("expires_at", seconds(batch.expiresAt))
@@ -113,6 +111,7 @@ enum WireFormat {
                 o.null()
             }
             o.field("results_url", "/v1/batches/\(batch.id)/results")
+            o.field("retry_of", batch.retryOf?.description)
             costFields(batch.cost, into: &o)
         }
     }

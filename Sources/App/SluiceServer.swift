@@ -166,6 +166,9 @@ package final class SluiceServer: Sendable {
         )
         api.readiness = readiness
         api.metricsExporter = SluiceMetrics.exposition
+        // The batch lifecycle: file batches are validated, finished batches get their output and error files.
+        let batchValidator = BatchValidator(store: store, configuration: api.configuration, logger: logger)
+        let batchFinalizer = BatchFinalizer(store: store, logger: logger)
         let listen = configuration.listen
         let listening = self.listening
         let logger = self.logger
@@ -176,7 +179,7 @@ package final class SluiceServer: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 services: workers.services + [
-                    .init(service: application),
+                    .init(service: batchValidator), .init(service: batchFinalizer), .init(service: application),
                     // Last, so a graceful shutdown reaches it first: /readyz turns 503 before the API stops.
                     .init(service: ReadinessDrain(readiness: readiness, delay: drainDelay, logger: logger)),
                 ],

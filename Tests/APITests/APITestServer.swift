@@ -57,7 +57,13 @@ struct APITestServer {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = APIServer(store: store, configuration: configuration, logger: logger)
             .makeApplication(host: "127.0.0.1", port: 0) { port in portContinuation.yield(port) }
-        let group = ServiceGroup(services: [app], logger: logger)
+        let group = ServiceGroup(
+            services: [
+                BatchValidator(store: store, configuration: configuration, logger: logger),
+                BatchFinalizer(store: store, logger: logger), app,
+            ],
+            logger: logger
+        )
         let transport = try CurlTransport()
         defer { transport.shutdown() }
 

@@ -271,8 +271,11 @@ import Workers
             #expect(["cancelling", "cancelled"].contains(try cancel.json()["status"] as? String))
             #expect(try await server.store.acknowledgeCancel(#require(byCustomID["r3"])))
 
-            let batch = try await server.send("GET", "/v1/batches/\(batchID)").json()
+            // The finalizer writes the files, then the batch is cancelled.
+            let batch = try await server.send("GET", "/v1/batches/\(batchID)?wait=30").json()
             #expect(batch["status"] as? String == "cancelled")
+            #expect(batch["output_file_id"] is String)
+            #expect(batch["error_file_id"] is String)
             #expect((batch["request_counts"] as? [String: Int]) == ["total": 4, "completed": 1, "failed": 3])
             #expect((batch["usage"] as? [String: Any])?["total_tokens"] as? Int == 14)
 

@@ -218,7 +218,8 @@ import Workers
             try await Self.complete(server, prompt: 1, completion: 1, at: Self.day1)  // mock: 0.5 + 1.5 = 2
             try await Self.complete(server, provider: "other", prompt: 1, completion: 1, at: Self.day1)  // unpriced
 
-            let batch = try await server.send("GET", "/v1/batches/\(batchID)").json()
+            // The finalizer moves the finished batch on to `completed`.
+            let batch = try await server.send("GET", "/v1/batches/\(batchID)?wait=30").json()
             #expect(batch["object"] as? String == "batch")
             #expect(batch["status"] as? String == "completed")
             #expect((batch["request_counts"] as? [String: Int]) == ["total": 2, "completed": 2, "failed": 0])

@@ -1,3 +1,4 @@
+import API
 import Foundation
 import Jobs
 import Logging
@@ -56,7 +57,11 @@ struct FlowControlHarness {
             environment: [:],
             logger: logger
         )
-        let poolGroup = ServiceGroup(configuration: .init(services: [.init(service: pool)], logger: logger))
+        // The finalizer moves finished batches (`finalizing`) to their final status.
+        let finalizer = BatchFinalizer(store: store, logger: logger)
+        let poolGroup = ServiceGroup(
+            configuration: .init(services: [.init(service: finalizer), .init(service: pool)], logger: logger)
+        )
         let poolTask = Task { try await poolGroup.run() }
         let harness = FlowControlHarness(store: store, mock: mock, pool: pool)
         let result: T

@@ -70,19 +70,26 @@ import Testing
 
             // The running job finishes anyway: success stays success, and the batch settles as cancelled.
             #expect(try await store.complete(claimed.lease, response: okResponse(), now: t0.addingTimeInterval(1)))
-            let cancelled = try #require(try await store.batch(batch.id, tenant: "a"))
+            let finalizing = try #require(try await store.batch(batch.id, tenant: "a"))
+            #expect(finalizing.status == .finalizing)
+            let cancelled = try #require(
+                try await store.finishFinalizing(batch.id, output: nil, errors: nil, now: t0.addingTimeInterval(1))
+            )
             #expect(cancelled.status == .cancelled)
             #expect(cancelled.cancelledAt == t0.addingTimeInterval(1))
             #expect(cancelled.counts == Batch.Counts(total: 3, succeeded: 1, cancelled: 2))
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func cancelBatch_withNothingRunning_isCancelledAtOnce() async throws {
+    @Test(.timeLimit(.minutes(1))) func cancelBatch_withNothingRunning_isFinalizingAtOnce() async throws {
         try await withStore { store, _ in
             let batch = try await store.insertBatch(newBatch(2), tenant: "a", idempotencyKey: nil, now: t0)
-            let cancelled = try #require(try await store.cancelBatch(batch.id, tenant: "a", now: t0))
+            let finalizing = try #require(try await store.cancelBatch(batch.id, tenant: "a", now: t0))
+            #expect(finalizing.status == .finalizing)
+            #expect(finalizing.counts.cancelled == 2)
+            #expect(try await store.cancelBatch(batch.id, tenant: "a", now: t0)?.status == .finalizing)
+            let cancelled = try #require(try await store.finishFinalizing(batch.id, output: nil, errors: nil, now: t0))
             #expect(cancelled.status == .cancelled)
-            #expect(cancelled.counts.cancelled == 2)
             // Cancelling again changes nothing.
             #expect(try await store.cancelBatch(batch.id, tenant: "a", now: t0)?.status == .cancelled)
         }

@@ -37,7 +37,9 @@ import Testing
             #expect(failed.error?.code == "lease_expired")
             let settled = try #require(try await store.batch(batch.id, tenant: "a"))
             #expect(settled.counts.failed == 1)
-            #expect(settled.status == .completed)
+            #expect(settled.status == .finalizing)
+            let final = try await store.finishFinalizing(batch.id, output: nil, errors: nil, now: now)
+            #expect(final?.status == .completed)
         }
     }
 
@@ -107,6 +109,8 @@ import Testing
             #expect(expired.state == .expired)
             #expect(expired.error?.code == "batch_expired")
             current = try #require(try await store.batch(batch.id, tenant: "a"))
+            #expect(current.status == .finalizing)
+            current = try #require(try await store.finishFinalizing(batch.id, output: nil, errors: nil, now: expiry))
             #expect(current.status == .expired)
             #expect(current.expiredAt == expiry)
             #expect(current.counts == Batch.Counts(total: 3, succeeded: 1, expired: 2))
@@ -140,6 +144,11 @@ import Testing
                 )
             )
             current = try #require(try await store.batch(batch.id, tenant: "a"))
+            #expect(current.status == .finalizing)
+            #expect(current.finalizingAt == t0.addingTimeInterval(5))
+            current = try #require(
+                try await store.finishFinalizing(batch.id, output: nil, errors: nil, now: t0.addingTimeInterval(5))
+            )
             #expect(current.status == .completed)
             #expect(current.completedAt == t0.addingTimeInterval(5))
             #expect(current.counts == Batch.Counts(total: 4, succeeded: 3, failed: 1))

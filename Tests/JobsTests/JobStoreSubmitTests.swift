@@ -84,10 +84,11 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func insertBatch_withNoJobs_isCompletedAtOnce() async throws {
+    @Test(.timeLimit(.minutes(1))) func insertBatch_withNoJobs_isFinalizingAtOnce() async throws {
         try await withStore { store, _ in
             let batch = try await store.insertBatch(newBatch(0), tenant: "a", idempotencyKey: nil, now: t0)
-            #expect(batch.status == .completed)
+            #expect(batch.status == .finalizing)
+            #expect(try await store.finishFinalizing(batch.id, output: nil, errors: nil, now: t0)?.status == .completed)
         }
     }
 

@@ -1,17 +1,18 @@
 import Synchronization
 
-/// In-process waiters for jobs to become final, woken by the store after the commit that finalized them.
-final class FinalJobWaiters: Sendable {
+/// In-process waiters for jobs (or batches) to become final, woken by the store after the commit that finalized
+/// them.
+final class FinalWaiters<ID: Hashable & Sendable>: Sendable {
     private struct State {
         var nextToken = 0
-        var waiters: [JobID: [Int: AsyncStream<Void>.Continuation]] = [:]
+        var waiters: [ID: [Int: AsyncStream<Void>.Continuation]] = [:]
     }
 
     private let state = Mutex(State())
 
-    /// Registers interest in `id`; the returned stream yields once the job is reported final.
+    /// Registers interest in `id`; the returned stream yields once the job or batch is reported final.
     /// Call ``remove(_:token:)`` when done waiting.
-    func register(_ id: JobID) -> (stream: AsyncStream<Void>, token: Int) {
+    func register(_ id: ID) -> (stream: AsyncStream<Void>, token: Int) {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let token = state.withLock { state in
             state.nextToken += 1
@@ -21,7 +22,7 @@ final class FinalJobWaiters: Sendable {
         return (stream, token)
     }
 
-    func remove(_ id: JobID, token: Int) {
+    func remove(_ id: ID, token: Int) {
         let continuation = state.withLock { state -> AsyncStream<Void>.Continuation? in
             let continuation = state.waiters[id]?.removeValue(forKey: token)
             if state.waiters[id]?.isEmpty == true { state.waiters[id] = nil }
@@ -34,7 +35,7 @@ final class FinalJobWaiters: Sendable {
     var count: Int { state.withLock { $0.waiters.values.reduce(0) { $0 + $1.count } } }
 
     /// Wakes everyone waiting for one of `ids`.
-    func notifyFinal(_ ids: [JobID]) {
+    func notifyFinal(_ ids: [ID]) {
         guard !ids.isEmpty else { return }
         let woken = state.withLock { state -> [AsyncStream<Void>.Continuation] in
             guard !state.waiters.isEmpty else { return [] }
