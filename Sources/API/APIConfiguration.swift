@@ -5,6 +5,8 @@ public import Jobs
 package struct APIConfiguration: Sendable {
     /// Default largest request body: 100 MiB (OpenAI allows 200 MB input files; 50,000 chat lines fit well below).
     package static let defaultMaxBodyBytes = 100 * 1024 * 1024
+    /// Default largest `POST /v1/files` upload (the whole multipart body): 512 MiB (OpenAI allows 200 MB files).
+    package static let defaultMaxFileBytes = 512 * 1024 * 1024
     /// Default cap on `?wait=` long-polls: 60 s.
     package static let defaultMaxWaitSeconds = 60
     /// Default completion window of a batch: OpenAI's only value, `24h`.
@@ -18,6 +20,9 @@ package struct APIConfiguration: Sendable {
 
     /// Largest request body accepted; larger bodies get 413 (checked from `Content-Length` and while collecting).
     package var maxBodyBytes: Int
+    /// Largest `POST /v1/files` body (streamed to disk, never collected); larger uploads get 413. Other routes keep
+    /// ``maxBodyBytes``.
+    package var maxFileBytes: Int
     /// Longest `GET /v1/jobs/{id}?wait=` honoured, in seconds; larger waits are capped to it.
     package var maxWaitSeconds: Int
     /// Completion window of a batch (and deadline of a job) when the request names none.
@@ -43,8 +48,10 @@ package struct APIConfiguration: Sendable {
         defaultCompletionWindow: String = APIConfiguration.defaultCompletionWindow,
         defaultMaxAttempts: Int = APIConfiguration.defaultMaxAttempts,
         maxBatchRequests: Int = APIConfiguration.defaultMaxBatchRequests,
-        resultsPageSize: Int = APIConfiguration.defaultResultsPageSize
+        resultsPageSize: Int = APIConfiguration.defaultResultsPageSize,
+        maxFileBytes: Int = APIConfiguration.defaultMaxFileBytes
     ) {
+        precondition(maxFileBytes > 0, "maxFileBytes must be positive")
         precondition(adminKeyHash.count == 32, "adminKeyHash must be a SHA-256 digest")
         precondition(maxBodyBytes > 0 && maxWaitSeconds >= 0 && defaultMaxAttempts > 0)
         precondition(maxBatchRequests > 0 && resultsPageSize > 0)
@@ -52,6 +59,7 @@ package struct APIConfiguration: Sendable {
         self.adminKeyHash = adminKeyHash
         self.providers = providers
         self.maxBodyBytes = maxBodyBytes
+        self.maxFileBytes = maxFileBytes
         self.maxWaitSeconds = maxWaitSeconds
         self.defaultCompletionWindow = defaultCompletionWindow
         self.defaultMaxAttempts = defaultMaxAttempts

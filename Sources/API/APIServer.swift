@@ -78,6 +78,7 @@ package struct APIServer: Sendable {
         )
         .register(on: v1)
         UsageRoutes(store: store).register(on: v1)
+        FileRoutes(store: store, configuration: configuration).register(on: v1)
         WebhookRoutes(store: store, configuration: configuration, bodyReader: bodyReader).register(on: v1)
         let admin = v1.group("admin").add(middleware: AdminOnlyMiddleware())
         AdminRoutes(store: store, bodyReader: bodyReader).register(on: admin)

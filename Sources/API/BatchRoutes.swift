@@ -80,12 +80,16 @@ struct BatchRoutes: Sendable {
             expiresAt: expiresAt,
             jobs: jobs
         )
-        let batch = try await store.insertBatch(
-            newBatch,
-            tenant: caller.tenant,
-            idempotencyKey: idempotencyKey,
-            now: now
-        )
+        let requestHash = idempotencyKey.map { _ in IdempotencyKey.requestHash(request, body: buffer) }
+        let batch = try await IdempotencyKey.refusingReuse {
+            try await store.insertBatch(
+                newBatch,
+                tenant: caller.tenant,
+                idempotencyKey: idempotencyKey,
+                requestHash: requestHash,
+                now: now
+            )
+        }
         context.logger.info(
             "batch accepted",
             metadata: ["batch_id": "\(batch.id)", "requests": "\(batch.counts.total)"]

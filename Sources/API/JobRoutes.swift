@@ -53,7 +53,16 @@ struct JobRoutes: Sendable {
         if let url = newJob.webhookURL {
             try await WebhookRoutes.checkURL(url, param: "webhook_url", configuration: configuration)
         }
-        let job = try await store.insertJob(newJob, tenant: caller.tenant, idempotencyKey: idempotencyKey, now: now)
+        let requestHash = idempotencyKey.map { _ in IdempotencyKey.requestHash(request, body: buffer) }
+        let job = try await IdempotencyKey.refusingReuse {
+            try await store.insertJob(
+                newJob,
+                tenant: caller.tenant,
+                idempotencyKey: idempotencyKey,
+                requestHash: requestHash,
+                now: now
+            )
+        }
         return .json(Self.render(job), status: .accepted)
     }
 

@@ -57,6 +57,7 @@ extension OpenAPIDocument {
                 "400": {"$ref": "#/components/responses/BadRequest"},
                 "401": {"$ref": "#/components/responses/Unauthorized"},
                 "413": {"$ref": "#/components/responses/ContentTooLarge"},
+                "422": {"$ref": "#/components/responses/IdempotencyKeyReused"},
                 "429": {"$ref": "#/components/responses/QuotaExceeded"},
                 "500": {"$ref": "#/components/responses/ServerError"}
               }

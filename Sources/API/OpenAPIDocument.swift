@@ -25,10 +25,10 @@ enum OpenAPIDocument {
 
     /// The `paths` object: one operation per route the router registers. Each area keeps its operations in its
     /// own fragment (a JSON object) and adds it here.
-    static let paths = merge([corePaths, webhookPaths, operationsPaths])
+    static let paths = merge([corePaths, webhookPaths, operationsPaths, filesPaths])
 
     /// The `components.schemas` object, merged from each area's fragment like `paths`.
-    static let schemas = merge([coreSchemas, webhookSchemas, operationsSchemas])
+    static let schemas = merge([coreSchemas, webhookSchemas, operationsSchemas, filesSchemas])
 
     /// Joins JSON object texts into one object (their members in order). Fragments must not share a key: a
     /// duplicate would silently replace the first.
@@ -56,6 +56,7 @@ enum OpenAPIDocument {
           "tags": [
             {"name": "jobs", "description": "One request each, Sluice's own job object."},
             {"name": "batches", "description": "OpenAI's batch object and batch output lines."},
+            {"name": "files", "description": "OpenAI's Files API: batch input files in, output and error files out."},
             {"name": "usage", "description": "What the cost ledger recorded: tokens and money."},
             {"name": "webhooks", "description": "Webhook endpoints, their delivery log, and the secret of one-off job webhooks."},
             {"name": "admin", "description": "Tenants, API keys and quotas; admin key only."},
@@ -89,7 +90,7 @@ enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
-                "description": "1 to 255 printable ASCII characters. A repeat of a create with the same key, by the same tenant, returns the original object instead of creating another.",
+                "description": "1 to 255 printable ASCII characters. A repeat of a create with the same key and the same request, by the same tenant, returns the original object (with the original's status) instead of creating another; the same key with a different request is a 422 `idempotency_key_reused`.",
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
               },
               "JobID": {
@@ -241,6 +242,14 @@ enum OpenAPIDocument {
                     "description": "`false` when the reset is more than 120 s away: retrying sooner will not help.",
                     "schema": {"type": "string", "const": "false"}
                   }
+                },
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+              },
+              "IdempotencyKeyReused": {
+                "description": "`invalid_request_error` (`idempotency_key_reused`): the `Idempotency-Key` was already used by this tenant with a different request. The message never echoes either request. Sent with `x-should-retry: false`.",
+                "headers": {
+                  "x-request-id": {"$ref": "#/components/headers/RequestID"},
+                  "x-should-retry": {"schema": {"type": "string", "const": "false"}}
                 },
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
               },

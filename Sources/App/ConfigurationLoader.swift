@@ -18,6 +18,7 @@ import Yams
 ///   gpt-4o-mini: {input: 0.15, cached_input: 0.075, output: 0.60, batch_input: 0.075, batch_output: 0.30}
 ///   local/llama-3.1-8b: {input: 0, output: 0}   # provider/model wins over model
 /// cache: {enabled: true, scope: tenant, ttl_seconds: 86400}   # scope: tenant (default) or global
+/// files: {max_upload_bytes: 536870912}   # largest POST /v1/files body (streamed to disk)
 /// ```
 package enum ConfigurationLoader {
     /// The largest `max_concurrency` accepted: each running call holds a connection and a file descriptor.
@@ -65,11 +66,20 @@ package enum ConfigurationLoader {
                 configuration.prices = try prices(value)
             case "cache":
                 configuration.cache = try cache(value)
+            case "files":
+                let files = try Fields(value, context: "files")
+                for (key, value) in files.entries {
+                    switch key {
+                    case "max_upload_bytes":
+                        configuration.files.maxUploadBytes = try int(value, "files.max_upload_bytes", min: 1)
+                    default: throw files.unknown(key, value, allowed: ["max_upload_bytes"])
+                    }
+                }
             default:
                 throw top.unknown(
                     key,
                     value,
-                    allowed: ["listen", "data_dir", "providers", "mock", "queue", "prices", "cache"]
+                    allowed: ["listen", "data_dir", "providers", "mock", "queue", "prices", "cache", "files"]
                 )
             }
         }

@@ -92,6 +92,8 @@ package struct SluiceConfiguration: Sendable, Equatable {
     package var prices: [String: ModelPrice]
     /// The response cache.
     package var cache: Cache
+    /// The Files API (upload limit).
+    package var files = Files()
 
     package init(
         listen: Listen = Listen(),

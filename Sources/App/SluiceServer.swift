@@ -119,6 +119,8 @@ package final class SluiceServer: Sendable {
             ),
             logger: logger
         )
+        // Uploads a previous run left unfinished (this process holds the data directory's lock).
+        store.removeStagedFiles()
         control.withLock { $0.store = store }
         readiness.storeOpened()
         defer {
@@ -159,7 +161,8 @@ package final class SluiceServer: Sendable {
             configuration: APIConfiguration(
                 adminKeyHash: adminKey.hash,
                 providers: providers,
-                defaultMaxAttempts: queue.maxAttempts
+                defaultMaxAttempts: queue.maxAttempts,
+                maxFileBytes: configuration.files.maxUploadBytes
             ),
             quotas: workers.quotas,
             logger: logger

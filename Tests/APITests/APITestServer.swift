@@ -36,6 +36,7 @@ struct APITestServer {
     static func with(
         maxBodyBytes: Int = APIConfiguration.defaultMaxBodyBytes,
         resultsPageSize: Int = APIConfiguration.defaultResultsPageSize,
+        maxFileBytes: Int = APIConfiguration.defaultMaxFileBytes,
         _ body: (APITestServer) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-api-\(UUID().uuidString)")
@@ -52,7 +53,8 @@ struct APITestServer {
             adminKeyHash: Data(SHA256.hash(data: Data(testAdminKey.utf8))),
             providers: testProviders,
             maxBodyBytes: maxBodyBytes,
-            resultsPageSize: resultsPageSize
+            resultsPageSize: resultsPageSize,
+            maxFileBytes: maxFileBytes
         )
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = APIServer(store: store, configuration: configuration, logger: logger)

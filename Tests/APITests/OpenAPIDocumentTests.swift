@@ -545,3 +545,35 @@ enum OpenAPIJSON: Decodable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension OpenAPIDocumentTests {
+    /// The Files API's answers (File object, list, deletion, errors) against their documented schemas.
+    @Test(.timeLimit(.minutes(1)))
+    func fileAnswers_matchTheirDocumentedStatusContentTypeAndSchema() async throws {
+        try await APITestServer.with(maxFileBytes: 64 * 1024) { server in
+            let document = try await Self.servedDocument(server)
+            let check = ResponseCheck(checker: SchemaChecker(document: document))
+            let created = try await server.upload(content: batchInput(2), headers: [("idempotency-key", "f-1")])
+            try check(created, "POST", "/v1/files")
+            let id = try #require(try OpenAPIJSON.decode(created.body)["id"]?.string)
+            try check(await server.upload(purpose: "user_data", content: Data("x".utf8)), "POST", "/v1/files")
+            try check(
+                await server.upload(content: batchInput(3), headers: [("idempotency-key", "f-1")]),
+                "POST",
+                "/v1/files"
+            )
+            try check(await server.upload(content: Data("nope\n".utf8)), "POST", "/v1/files")
+            try check(await server.upload(content: batchInput(1_000)), "POST", "/v1/files")
+            try check(await server.send("POST", "/v1/files", json: "{}"), "POST", "/v1/files")
+            try check(await server.send("POST", "/v1/files", key: nil, json: "{}"), "POST", "/v1/files")
+            try check(await server.send("GET", "/v1/files"), "GET", "/v1/files")
+            try check(await server.send("GET", "/v1/files?purpose=batch&order=asc&limit=1"), "GET", "/v1/files")
+            try check(await server.send("GET", "/v1/files?order=sideways"), "GET", "/v1/files")
+            try check(await server.send("GET", "/v1/files/\(id)"), "GET", "/v1/files/{id}")
+            try check(await server.send("GET", "/v1/files/file-999"), "GET", "/v1/files/{id}")
+            try check(await server.send("GET", "/v1/files/nope/content"), "GET", "/v1/files/{id}/content")
+            try check(await server.send("DELETE", "/v1/files/\(id)"), "DELETE", "/v1/files/{id}")
+            try check(await server.send("DELETE", "/v1/files/\(id)"), "DELETE", "/v1/files/{id}")
+        }
+    }
+}

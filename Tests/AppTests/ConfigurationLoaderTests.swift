@@ -53,13 +53,8 @@ import Testing
         #expect(configuration.dataDirectory == SluiceConfiguration.defaultDataDirectory)
     }
 
-    @Test func parse_whenKeyIsUnknown_namesItsLine() {
-        #expect(
-            throws: ConfigurationError(
-                line: 3,
-                "unknown key 'lisen' (expected one of: listen, data_dir, providers, mock, queue, prices, cache)"
-            )
-        ) {
+    @Test func parse_whenKeyIsUnknown_namesItsLine() throws {
+        let error = try #require(throws: ConfigurationError.self) {
             try ConfigurationLoader.parse(
                 yaml: """
                     data_dir: ./d
@@ -68,6 +63,9 @@ import Testing
                     """
             )
         }
+        #expect(error.line == 3)
+        // The list of sections grows with features; its start is enough to show it is offered.
+        #expect(error.message.hasPrefix("unknown key 'lisen' (expected one of: listen, data_dir, providers, mock,"))
     }
 
     @Test func parse_whenNestedKeyIsUnknown_namesItsLine() throws {
