@@ -1,6 +1,4 @@
-import Crypto
 import Foundation
-import HTTPTypes
 import Hummingbird
 import Jobs
 import Logging
@@ -43,7 +41,7 @@ extension BatchRoutes {
             metadata: fileRequest.metadata,
             expiresAt: now.addingTimeInterval(TimeInterval(window.seconds))
         )
-        let batch = try await Self.refusingIdempotencyReuse {
+        let batch = try await IdempotencyKey.refusingReuse {
             try await store.insertFileBatch(
                 newBatch,
                 tenant: tenant,
@@ -67,8 +65,8 @@ extension BatchRoutes {
         let id = try Self.batchID(context)
         try await quotaGate.check(tenant: caller.tenant)
         let idempotencyKey = try IdempotencyKey.from(request)
-        let requestHash = Self.lifecycleRequestHash(request, body: ByteBuffer())
-        let outcome = try await Self.refusingIdempotencyReuse {
+        let requestHash = IdempotencyKey.requestHash(request, body: ByteBuffer())
+        let outcome = try await IdempotencyKey.refusingReuse {
             try await store.retryBatch(
                 id,
                 tenant: caller.tenant,
@@ -96,32 +94,6 @@ extension BatchRoutes {
                 "Batch \(id) has no failed or expired request to retry.",
                 param: "id",
                 code: "nothing_to_retry"
-            )
-        }
-    }
-
-    /// SHA-256 over the method, the path with its query, and the body bytes: what an `Idempotency-Key` repeat
-    /// must match (`x-should-retry: false` 422 otherwise).
-    static func lifecycleRequestHash(_ request: Request, body: ByteBuffer) -> Data {
-        var hasher = SHA256()
-        hasher.update(data: Data("\(request.method.rawValue) \(request.uri.description)\n".utf8))
-        body.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-        return Data(hasher.finalize())
-    }
-
-    /// Runs a create, answering 422 `idempotency_key_reused` (with `x-should-retry: false`) when its
-    /// `Idempotency-Key` was already used with a different request.
-    static func refusingIdempotencyReuse<T>(_ create: () async throws -> T) async throws -> T {
-        do {
-            return try await create()
-        } catch let error as JobsError where error.code == .idempotencyKeyReused {
-            throw APIError(
-                .unprocessableContent,
-                .invalidRequest,
-                message: "This Idempotency-Key was already used with a different request.",
-                param: "Idempotency-Key",
-                code: "idempotency_key_reused",
-                headers: [HTTPField.Name("x-should-retry")!: "false"]
             )
         }
     }

@@ -53,7 +53,7 @@ struct BatchRoutes: Sendable {
                 fileRequest,
                 tenant: caller.tenant,
                 idempotencyKey: idempotencyKey,
-                requestHash: Self.lifecycleRequestHash(request, body: buffer),
+                requestHash: IdempotencyKey.requestHash(request, body: buffer),
                 context: context
             )
         }

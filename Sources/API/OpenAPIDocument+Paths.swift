@@ -180,11 +180,7 @@ extension OpenAPIDocument {
                 "401": {"$ref": "#/components/responses/Unauthorized"},
                 "404": {"$ref": "#/components/responses/NotFound"},
                 "413": {"$ref": "#/components/responses/ContentTooLarge"},
-                "422": {
-                  "description": "`idempotency_key_reused`: the `Idempotency-Key` was already used with a different request (sent with `x-should-retry: false`).",
-                  "headers": {"x-request-id": {"$ref": "#/components/headers/RequestID"}},
-                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-                },
+                "422": {"$ref": "#/components/responses/IdempotencyKeyReused"},
                 "429": {"$ref": "#/components/responses/QuotaExceeded"},
                 "500": {"$ref": "#/components/responses/ServerError"}
               }
@@ -278,11 +274,7 @@ extension OpenAPIDocument {
                 "400": {"$ref": "#/components/responses/BadRequest"},
                 "401": {"$ref": "#/components/responses/Unauthorized"},
                 "404": {"$ref": "#/components/responses/NotFound"},
-                "422": {
-                  "description": "`idempotency_key_reused`: the `Idempotency-Key` was already used with a different request (sent with `x-should-retry: false`).",
-                  "headers": {"x-request-id": {"$ref": "#/components/headers/RequestID"}},
-                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-                },
+                "422": {"$ref": "#/components/responses/IdempotencyKeyReused"},
                 "429": {"$ref": "#/components/responses/QuotaExceeded"},
                 "500": {"$ref": "#/components/responses/ServerError"}
               }
