@@ -1,5 +1,6 @@
 package import Foundation
 package import Logging
+import Synchronization
 
 /// The durable queue: one SQLite file, one group-commit writer thread, a few reader connections.
 ///
@@ -64,6 +65,8 @@ package final class JobStore: Sendable {
     let batchesToFinalize = Broadcaster<BatchID>()
     /// Where each provider's next fair claim starts among the tenants.
     private let claimRotation = ClaimRotation()
+    /// Jobs made final by this process's commits (the dashboard's throughput; see `finishedJobCount`).
+    private let finishedJobs = Atomic<Int>(0)
     /// The webhook outbox's tenants with active endpoints and the deliverer's wake-up (`JobStore+Webhooks.swift`).
     let webhookOutbox = WebhookOutbox()
 
@@ -286,6 +289,10 @@ package final class JobStore: Sendable {
     /// Each call returns a new subscription; every subscription receives every request. Ends when the store closes.
     package func cancellationRequests() -> AsyncStream<JobID> { cancellations.subscribe() }
 
+    /// How many jobs this store's commits made final since it opened (succeeded, failed, cancelled or expired);
+    /// it only grows. A sampler reads it twice to get the jobs finished in between.
+    package var finishedJobCount: Int { finishedJobs.load(ordering: .relaxed) }
+
     /// How many `waitUntilFinal` calls (long-polls) are waiting right now.
     package var pendingFinalWaits: Int { waiters.count }
 
@@ -468,6 +475,7 @@ package final class JobStore: Sendable {
 
     /// Tells in-process listeners what a committed write changed.
     func publish(_ effects: TransitionEffects) {
+        finishedJobs.add(effects.finalized.count, ordering: .relaxed)
         waiters.notifyFinal(effects.finalized)
         cancellations.publish(effects.cancellationRequested)
         batchesToFinalize.publish(effects.batchesFinalizing)

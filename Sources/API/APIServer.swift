@@ -17,7 +17,9 @@ import NIOCore
 /// `POST /v1/batches`, `GET /v1/batches`, `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`,
 /// `GET /v1/batches/{id}/results`; `GET /v1/usage`;
 /// admin key only: `POST /v1/admin/tenants`, `POST /v1/admin/tenants/{id}/keys`,
-/// `GET`/`PUT /v1/admin/tenants/{id}/quotas`.
+/// `GET`/`PUT /v1/admin/tenants/{id}/quotas`, `GET /v1/admin/tenants`, `GET /v1/admin/tenants/{id}/keys`,
+/// `DELETE /v1/admin/tenants/{id}/keys/{key_id}`, `GET /v1/admin/dashboard`.
+/// `GET /` (no key) is the dashboard page; see `DashboardRoutes`.
 /// `GET /openapi.json` (no key) describes them all; see `OpenAPIDocument`.
 package struct APIServer: Sendable {
     package let store: JobStore
@@ -25,17 +27,29 @@ package struct APIServer: Sendable {
     /// Tenant quotas: the admin routes set them, submissions are refused (429) while over. Share it with the
     /// workers' `TenantQuotaAdmission` so both see the same reservations.
     package let quotas: QuotaAccountant
+    /// The lanes and the per-minute history the dashboard shows (the app's worker pool and sampler); without it
+    /// the dashboard shows the configured lanes and no history.
+    package let operatorSource: (any OperatorSnapshotSource)?
     package let logger: Logger
     /// `GET /readyz` answers from it (the app marks the store open and the start of a graceful shutdown).
     package var readiness = Readiness(storeOpen: true)
     /// `GET /metrics` renders its output (the app's Prometheus registry); empty by default.
     package var metricsExporter: MetricsExporter = { [] }
 
-    /// - Parameter quotas: the quota accountant shared with the workers; a private one over `store` when nil.
-    package init(store: JobStore, configuration: APIConfiguration, quotas: QuotaAccountant? = nil, logger: Logger) {
+    /// - Parameters:
+    ///   - quotas: the quota accountant shared with the workers; a private one over `store` when nil.
+    ///   - operatorSource: what the dashboard knows of the running workers; see `OperatorSnapshotSource`.
+    package init(
+        store: JobStore,
+        configuration: APIConfiguration,
+        quotas: QuotaAccountant? = nil,
+        operatorSource: (any OperatorSnapshotSource)? = nil,
+        logger: Logger
+    ) {
         self.store = store
         self.configuration = configuration
         self.quotas = quotas ?? QuotaAccountant(store: store)
+        self.operatorSource = operatorSource
         self.logger = logger
     }
 
@@ -83,6 +97,9 @@ package struct APIServer: Sendable {
         let admin = v1.group("admin").add(middleware: AdminOnlyMiddleware())
         AdminRoutes(store: store, bodyReader: bodyReader).register(on: admin)
         QuotaRoutes(store: store, quotas: quotas, bodyReader: bodyReader).register(on: admin)
+        AdminKeyRoutes(store: store).register(on: admin)
+        DashboardRoutes(store: store, providers: configuration.providers, source: operatorSource)
+            .register(root: router, admin: admin)
         return router
     }
 

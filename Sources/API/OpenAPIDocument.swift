@@ -25,10 +25,10 @@ enum OpenAPIDocument {
 
     /// The `paths` object: one operation per route the router registers. Each area keeps its operations in its
     /// own fragment (a JSON object) and adds it here.
-    static let paths = merge([corePaths, webhookPaths, operationsPaths, filesPaths])
+    static let paths = merge([withOperatorOperations(corePaths), webhookPaths, operationsPaths, filesPaths, operatorPaths])
 
     /// The `components.schemas` object, merged from each area's fragment like `paths`.
-    static let schemas = merge([coreSchemas, webhookSchemas, operationsSchemas, filesSchemas])
+    static let schemas = merge([coreSchemas, webhookSchemas, operationsSchemas, filesSchemas, operatorSchemas])
 
     /// Joins JSON object texts into one object (their members in order). Fragments must not share a key: a
     /// duplicate would silently replace the first.

@@ -156,6 +156,12 @@ package final class SluiceServer: Sendable {
             environment: environment,
             logger: logger
         )
+        let sampler = OperatorSampler(
+            store: store,
+            pool: workers.pool,
+            configuration: .init(environment: environment),
+            logger: logger
+        )
         var api = APIServer(
             store: store,
             configuration: APIConfiguration(
@@ -165,6 +171,7 @@ package final class SluiceServer: Sendable {
                 maxFileBytes: configuration.files.maxUploadBytes
             ),
             quotas: workers.quotas,
+            operatorSource: sampler,
             logger: logger
         )
         api.readiness = readiness
@@ -182,6 +189,7 @@ package final class SluiceServer: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 services: workers.services + [
+                    .init(service: sampler),
                     .init(service: batchValidator), .init(service: batchFinalizer), .init(service: application),
                     // Last, so a graceful shutdown reaches it first: /readyz turns 503 before the API stops.
                     .init(service: ReadinessDrain(readiness: readiness, delay: drainDelay, logger: logger)),
