@@ -209,7 +209,13 @@ extension OpenAPIDocument {
             "type": "object",
             "required": ["url"],
             "properties": {
-              "url": {"type": "string", "minLength": 1, "maxLength": 2048, "description": "An absolute http or https URL."},
+              "url": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048,
+                "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@ ]+",
+                "description": "An absolute http or https URL with a host and no credentials; it must pass the server's outbound URL check."
+              },
               "events": {
                 "type": ["array", "null"],
                 "description": "The event types to send; absent or null for every type.",
