@@ -1,4 +1,5 @@
 import Jobs
+import Workers
 import Yams
 
 /// Reads the YAML configuration file strictly: an unknown key, a value of the wrong type or a provider
@@ -19,6 +20,7 @@ import Yams
 ///   local/llama-3.1-8b: {input: 0, output: 0}   # provider/model wins over model
 /// cache: {enabled: true, scope: tenant, ttl_seconds: 86400}   # scope: tenant (default) or global
 /// files: {max_upload_bytes: 536870912}   # largest POST /v1/files body (streamed to disk)
+/// webhooks: {allow: [loopback], retry_schedule_seconds: [0, 5, 300], max_concurrency: 16, timeout_seconds: 15}
 /// ```
 package enum ConfigurationLoader {
     /// The largest `max_concurrency` accepted: each running call holds a connection and a file descriptor.
@@ -66,6 +68,8 @@ package enum ConfigurationLoader {
                 configuration.prices = try prices(value)
             case "cache":
                 configuration.cache = try cache(value)
+            case "webhooks":
+                configuration.webhooks = try webhooks(value)
             case "files":
                 let files = try Fields(value, context: "files")
                 for (key, value) in files.entries {
@@ -79,7 +83,9 @@ package enum ConfigurationLoader {
                 throw top.unknown(
                     key,
                     value,
-                    allowed: ["listen", "data_dir", "providers", "mock", "queue", "prices", "cache", "files"]
+                    allowed: [
+                        "listen", "data_dir", "providers", "mock", "queue", "prices", "cache", "files", "webhooks",
+                    ]
                 )
             }
         }
@@ -260,6 +266,68 @@ package enum ConfigurationLoader {
             }
         }
         return cache
+    }
+
+    /// `webhooks:` — `allow` (address classes), `retry_schedule_seconds`, `max_concurrency`, `timeout_seconds`.
+    private static func webhooks(_ node: Node) throws -> SluiceConfiguration.Webhooks {
+        typealias Webhooks = SluiceConfiguration.Webhooks
+        let fields = try Fields(node, context: "webhooks")
+        var webhooks = Webhooks()
+        for (key, value) in fields.entries {
+            switch key {
+            case "allow":
+                let allowable = OutboundAddressClass.allowable.map(\.rawValue).sorted()
+                let message = "'webhooks.allow' must be a list of: \(allowable.joined(separator: ", "))"
+                guard case .sequence(let items) = value else {
+                    throw ConfigurationError(line: value.mark?.line, message)
+                }
+                webhooks.allow = try Set(
+                    items.map { item in
+                        guard case .scalar(let scalar) = item,
+                            let addressClass = OutboundAddressClass(rawValue: scalar.string),
+                            OutboundAddressClass.allowable.contains(addressClass)
+                        else { throw ConfigurationError(line: item.mark?.line, message) }
+                        return addressClass
+                    }
+                )
+            case "retry_schedule_seconds":
+                let message =
+                    "'webhooks.retry_schedule_seconds' must be a list of 1 to \(Webhooks.maxScheduleEntries) delays in "
+                    + "seconds (0 to \(Webhooks.maxDelaySeconds), decimals allowed)"
+                guard case .sequence(let items) = value, (1...Webhooks.maxScheduleEntries).contains(items.count) else {
+                    throw ConfigurationError(line: value.mark?.line, message)
+                }
+                webhooks.retrySchedule = try items.map { item in
+                    guard case .scalar(let scalar) = item, let seconds = Double(scalar.string), seconds.isFinite,
+                        (0...Double(Webhooks.maxDelaySeconds)).contains(seconds)
+                    else { throw ConfigurationError(line: item.mark?.line, message) }
+                    return .milliseconds(Int64((seconds * 1000).rounded()))
+                }
+            case "max_concurrency":
+                webhooks.maxConcurrency = try int(value, "webhooks.max_concurrency", min: 1)
+                guard webhooks.maxConcurrency <= Webhooks.maxConcurrencyCeiling else {
+                    throw ConfigurationError(
+                        line: value.mark?.line,
+                        "'webhooks.max_concurrency' must be at most \(Webhooks.maxConcurrencyCeiling)"
+                    )
+                }
+            case "timeout_seconds":
+                webhooks.timeoutSeconds = try int(value, "webhooks.timeout_seconds", min: 1)
+                guard webhooks.timeoutSeconds <= Webhooks.maxTimeoutSeconds else {
+                    throw ConfigurationError(
+                        line: value.mark?.line,
+                        "'webhooks.timeout_seconds' must be at most \(Webhooks.maxTimeoutSeconds)"
+                    )
+                }
+            default:
+                throw fields.unknown(
+                    key,
+                    value,
+                    allowed: ["allow", "retry_schedule_seconds", "max_concurrency", "timeout_seconds"]
+                )
+            }
+        }
+        return webhooks
     }
 
     /// `prices:` — model name (or `provider/model`) → rates in US dollars per 1M tokens, read from the YAML text

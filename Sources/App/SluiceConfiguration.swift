@@ -94,6 +94,8 @@ package struct SluiceConfiguration: Sendable, Equatable {
     package var cache: Cache
     /// The Files API (upload limit).
     package var files = Files()
+    /// Webhook delivery: the outbound URL guard and the retry schedule.
+    package var webhooks = Webhooks()
 
     package init(
         listen: Listen = Listen(),

@@ -162,14 +162,16 @@ package final class SluiceServer: Sendable {
             configuration: .init(environment: environment),
             logger: logger
         )
+        var apiConfiguration = APIConfiguration(
+            adminKeyHash: adminKey.hash,
+            providers: providers,
+            defaultMaxAttempts: queue.maxAttempts,
+            maxFileBytes: configuration.files.maxUploadBytes
+        )
+        apiConfiguration.webhookURLCheck = Self.webhookURLCheck(configuration.webhooks.policy)
         var api = APIServer(
             store: store,
-            configuration: APIConfiguration(
-                adminKeyHash: adminKey.hash,
-                providers: providers,
-                defaultMaxAttempts: queue.maxAttempts,
-                maxFileBytes: configuration.files.maxUploadBytes
-            ),
+            configuration: apiConfiguration,
             quotas: workers.quotas,
             operatorSource: sampler,
             logger: logger
@@ -179,6 +181,12 @@ package final class SluiceServer: Sendable {
         // The batch lifecycle: file batches are validated, finished batches get their output and error files.
         let batchValidator = BatchValidator(store: store, configuration: api.configuration, logger: logger)
         let batchFinalizer = BatchFinalizer(store: store, logger: logger)
+        let webhookDeliverer = Self.webhookDeliverer(
+            settings: configuration.webhooks,
+            store: store,
+            transport: workers.transport,
+            logger: logger
+        )
         let listen = configuration.listen
         let listening = self.listening
         let logger = self.logger
@@ -190,7 +198,8 @@ package final class SluiceServer: Sendable {
             configuration: .init(
                 services: workers.services + [
                     .init(service: sampler),
-                    .init(service: batchValidator), .init(service: batchFinalizer), .init(service: application),
+                    .init(service: batchValidator), .init(service: batchFinalizer), .init(service: webhookDeliverer),
+                    .init(service: application),
                     // Last, so a graceful shutdown reaches it first: /readyz turns 503 before the API stops.
                     .init(service: ReadinessDrain(readiness: readiness, delay: drainDelay, logger: logger)),
                 ],
