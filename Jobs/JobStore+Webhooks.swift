@@ -154,6 +154,26 @@ extension JobStore {
         }
     }
 
+    // MARK: History
+
+    /// How long webhook history (events, deliveries, attempts) is kept once every delivery of an event is final:
+    /// 30 days.
+    package static let defaultWebhookRetention: Duration = .seconds(30 * 86_400)
+
+    /// Deletes webhook events recorded more than `retention` before `now` whose deliveries are all final, with
+    /// their deliveries and attempts (the delivery log forgets them), at most `limit` per call. Returns how many
+    /// events were deleted; maintenance calls it every pass.
+    package func pruneWebhookHistory(
+        retention: Duration = JobStore.defaultWebhookRetention,
+        limit: Int = 1_000,
+        now: Date = Date()
+    ) async throws -> Int {
+        let cutoff = now.unixMilliseconds - retention.wholeMilliseconds
+        return try await writer.write { db in
+            try StoreWrites(db: db).pruneWebhookHistory(before: cutoff, limit: limit)
+        }
+    }
+
     // MARK: One-off URLs
 
     /// The tenant's secret that signs deliveries to jobs' own `webhook_url`s, created on first use.

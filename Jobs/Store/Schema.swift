@@ -301,6 +301,11 @@ enum Schema {
 
         ALTER TABLE jobs ADD COLUMN webhook_url TEXT;
         """,
+        // 8 (webhooks): the deliveries of an event, for pruning old webhook history (events, their deliveries and
+        // their attempts once every delivery is final).
+        """
+        CREATE INDEX webhook_deliveries_event ON webhook_deliveries(event);
+        """,
     ]
 
     /// The schema version this build writes.

@@ -250,6 +250,36 @@ extension StoreWrites {
         return String(cleaned.joined().prefix(WebhookAttemptResult.maxErrorLength))
     }
 
+    // MARK: History
+
+    /// Deletes old webhook history: among the `limit` oldest events, each one recorded before `cutoff` whose
+    /// deliveries are all final goes, with its deliveries and their attempts. Looks at `limit` rows at most, so a
+    /// pass costs the same whatever the table holds. Returns how many events were deleted.
+    func pruneWebhookHistory(before cutoff: Int64, limit: Int) throws -> Int {
+        let candidates = try db.withStatement("SELECT id, created_at FROM webhook_events ORDER BY id LIMIT ?1") {
+            statement in
+            try statement.bind(max(0, limit), at: 1)
+            var ids: [Int64] = []
+            while try statement.step() {
+                if statement.int64(at: 1) < cutoff { ids.append(statement.int64(at: 0)) }
+            }
+            return ids
+        }
+        var pruned = 0
+        for event in candidates {
+            let open = try db.withStatement(Self.openDeliveryOfEventSQL) { statement in
+                try statement.bind(event, at: 1)
+                return try statement.step()
+            }
+            guard !open else { continue }
+            for sql in [Self.deleteAttemptsOfEventSQL, Self.deleteDeliveriesOfEventSQL, Self.deleteEventSQL] {
+                try db.run(sql) { try $0.bind(event, at: 1) }
+            }
+            pruned += 1
+        }
+        return pruned
+    }
+
     // MARK: Endpoints
 
     /// Inserts an endpoint with a fresh secret. With an idempotency key the tenant already used, returns the
@@ -369,6 +399,18 @@ extension StoreWrites {
     }
 
     // MARK: SQL
+
+    private static let openDeliveryOfEventSQL = """
+        SELECT 1 FROM webhook_deliveries WHERE event = ?1 AND state IN ('pending','delivering') LIMIT 1
+        """
+
+    private static let deleteAttemptsOfEventSQL = """
+        DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE event = ?1)
+        """
+
+    private static let deleteDeliveriesOfEventSQL = "DELETE FROM webhook_deliveries WHERE event = ?1"
+
+    private static let deleteEventSQL = "DELETE FROM webhook_events WHERE id = ?1"
 
     private static let insertEventSQL = """
         INSERT INTO webhook_events(event_id, tenant, type, subject, payload, created_at)

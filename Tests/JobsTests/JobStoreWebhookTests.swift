@@ -315,6 +315,32 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1))) func pruneHistory_deletesOldEventsWhoseDeliveriesAreFinal_only() async throws {
+        try await withStore { store, _ in
+            let endpoint = try await store.makeEndpoint(tenant: "a")
+            try await store.recordEvent(.jobCompleted, tenant: "a", subject: "job_1")  // delivered, old
+            try await store.recordEvent(.jobCompleted, tenant: "a", subject: "job_2")  // still pending, old
+            let delivered = try #require(
+                try await store.claimWebhookDeliveries(limit: 1, leaseDuration: .seconds(30), now: t0).first
+            )
+            try await store.recordWebhookAttempt(
+                delivered.id,
+                result: WebhookAttemptResult(statusCode: 200, error: nil, duration: .zero, outcome: .delivered),
+                now: t0
+            )
+            let later = t0.addingTimeInterval(31 * 86_400)
+            try await store.recordEvent(.jobCompleted, tenant: "a", subject: "job_3", now: later)  // recent
+
+            #expect(try await store.pruneWebhookHistory(now: later) == 1)
+            #expect(try await store.rowCount("webhook_attempts") == 0)
+            let log = try #require(
+                try await store.webhookDeliveries(endpoint: endpoint.id, tenant: "a", after: nil, limit: 10)
+            )
+            #expect(log.map(\.subject) == ["job_3", "job_2"])
+            #expect(try await store.pruneWebhookHistory(now: later) == 0)
+        }
+    }
+
     @Test func sanitizedError_dropsControlCharacters_andTruncates() {
         #expect(StoreWrites.sanitizedError("a\r\nb\u{1B}c") == "a  b c")
         #expect(StoreWrites.sanitizedError(String(repeating: "x", count: 500)).count == 200)
