@@ -96,6 +96,19 @@ extension JobStore {
         return deleted
     }
 
+    /// Deletes files whose `expires_at` passed (as OpenAI does), at most `limit` per call: marks the rows deleted,
+    /// then removes their bytes. Returns how many. Run by maintenance.
+    @discardableResult
+    package func deleteExpiredFiles(now: Date = Date(), limit: Int = 1_000) async throws -> Int {
+        let now = now.unixMilliseconds
+        let ids = try await writer.write { db in try StoreWrites(db: db).deleteExpiredFiles(now: now, limit: limit) }
+        for id in ids {
+            // A failure leaves unreachable bytes (the row is deleted); not worth failing maintenance for.
+            try? FileManager.default.removeItem(at: fileURL(id))
+        }
+        return ids.count
+    }
+
     /// Removes staged files left by uploads that never committed (a crash, a dropped connection). Call it at
     /// start-up, before serving: every staged file then belongs to a previous run. Returns how many.
     @discardableResult

@@ -7,7 +7,7 @@ package import struct Foundation.Date
 
 /// The queue's housekeeping as a `Service`: at start it hands back every job the previous run left `running`
 /// (`rescueAllRunning`), then every `interval` it rescues expired leases, expires overdue jobs and deletes expired
-/// response-cache entries.
+/// response-cache entries and expired files (with their bytes).
 ///
 /// The start-up rescue runs once per instance; `WorkerPool` awaits it (see `rescuePreviousRun()`) before its first
 /// claim, so jobs claimed by this run are never taken for the previous run's.
@@ -40,11 +40,14 @@ package final class Maintenance: Service {
         package var expired: Int
         /// Expired response-cache entries deleted.
         package var cachePruned: Int
+        /// Files (OpenAI's Files API) whose `expires_at` passed, deleted with their bytes.
+        package var filesExpired: Int
 
-        package init(rescued: Int, expired: Int, cachePruned: Int = 0) {
+        package init(rescued: Int, expired: Int, cachePruned: Int = 0, filesExpired: Int = 0) {
             self.rescued = rescued
             self.expired = expired
             self.cachePruned = cachePruned
+            self.filesExpired = filesExpired
         }
     }
 
@@ -126,7 +129,8 @@ package final class Maintenance: Service {
         let rescued = try await store.rescueExpiredLeases(now: now)
         let expired = try await store.expireOverdue(now: now)
         let cachePruned = try await store.pruneExpiredCache(now: now)
-        return Counts(rescued: rescued, expired: expired, cachePruned: cachePruned)
+        let filesExpired = try await store.deleteExpiredFiles(now: now)
+        return Counts(rescued: rescued, expired: expired, cachePruned: cachePruned, filesExpired: filesExpired)
     }
 
     package func run() async throws {

@@ -61,6 +61,26 @@ extension StoreWrites {
         } == 1
     }
 
+    /// Marks up to `limit` files whose `expires_at` passed as deleted; returns their ids (the caller removes the
+    /// bytes after the commit).
+    func deleteExpiredFiles(now: Int64, limit: Int) throws -> [FileID] {
+        try db.withStatement(Self.deleteExpiredFilesSQL) { statement in
+            try statement.bind(now, at: 1)
+            try statement.bind(limit, at: 2)
+            var ids: [FileID] = []
+            while try statement.step() { ids.append(FileID(statement.int64(at: 0))) }
+            return ids
+        }
+    }
+
+    private static let deleteExpiredFilesSQL = """
+        UPDATE files SET deleted_at = ?1
+        WHERE id IN (
+            SELECT id FROM files WHERE deleted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?1 LIMIT ?2
+        )
+        RETURNING id
+        """
+
     private static let insertFileSQL = """
         INSERT INTO files(tenant, purpose, filename, bytes, lines, sha256, idempotency_key, request_hash, created_at,
             expires_at)

@@ -160,6 +160,36 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1))) func deleteExpiredFiles_deletesOnlyExpiredOnesAndTheirBytes() async throws {
+        try await withStore { store, _ in
+            var expiring = newFile("old\n")
+            expiring.expiresAt = t0.addingTimeInterval(60)
+            var lasting = newFile("new\n")
+            lasting.expiresAt = t0.addingTimeInterval(3_600)
+            var forever = newFile("keep\n", purpose: .userData)
+            forever.expiresAt = nil
+            var stored: [StoredFile] = []
+            for (file, content) in [(expiring, "old\n"), (lasting, "new\n"), (forever, "keep\n")] {
+                stored.append(
+                    try await store.insertFile(
+                        file,
+                        stagedAt: try stage(content, in: store),
+                        tenant: "a",
+                        idempotencyKey: nil,
+                        requestHash: nil,
+                        now: t0
+                    )
+                )
+            }
+            #expect(try await store.deleteExpiredFiles(now: t0.addingTimeInterval(59)) == 0)
+            #expect(try await store.deleteExpiredFiles(now: t0.addingTimeInterval(60)) == 1)
+            #expect(try await store.file(stored[0].id, tenant: "a") == nil)
+            #expect(!FileManager.default.fileExists(atPath: store.fileURL(stored[0].id).path))
+            #expect(try await store.deleteExpiredFiles(now: t0.addingTimeInterval(86_400)) == 1)
+            #expect(try await store.file(stored[2].id, tenant: "a") != nil)
+        }
+    }
+
     @Test(.timeLimit(.minutes(1))) func removeStagedFiles_removesOnlyStagedLeftovers() async throws {
         try await withStore { store, _ in
             let file = try await store.insertFile(
