@@ -65,6 +65,26 @@ import Workers
         }
     }
 
+    @Test(.timeLimit(.minutes(1))) func serve_atStartUp_removesUploadsAPreviousRunLeftUnfinished() async throws {
+        let harness = try await EndToEndHarness()
+        do {
+            let files = URL(fileURLWithPath: harness.dataDirectory).appendingPathComponent("files")
+            try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
+            let leftover = files.appendingPathComponent("staged-\(UUID().uuidString).part")
+            try Data("half an upload".utf8).write(to: leftover)
+            try await harness.withServer { client in
+                #expect(!FileManager.default.fileExists(atPath: leftover.path))
+                let form = Self.form(purpose: "batch", filename: "a.jsonl", content: Self.batchFile(lines: 2))
+                let created = try await client.post("/v1/files", body: form.body, contentType: form.contentType)
+                #expect(created.status == 200)
+            }
+            try await harness.shutdown()
+        } catch {
+            try? await harness.shutdown()
+            throw error
+        }
+    }
+
     /// A 48 MiB upload streams to disk and is stored whole; the peak resident memory growth during it is printed.
     @Test(.timeLimit(.minutes(2))) func upload_largeFile_isNotHeldInMemory() async throws {
         let harness = try await EndToEndHarness()
