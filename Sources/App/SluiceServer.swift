@@ -169,6 +169,7 @@ package final class SluiceServer: Sendable {
             maxFileBytes: configuration.files.maxUploadBytes
         )
         apiConfiguration.webhookURLCheck = Self.webhookURLCheck(configuration.webhooks.policy)
+        let metricsSampler = MetricsSampler(store: store, lanes: Array(workers.pool.lanes.values), logger: logger)
         var api = APIServer(
             store: store,
             configuration: apiConfiguration,
@@ -197,7 +198,7 @@ package final class SluiceServer: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 services: workers.services + [
-                    .init(service: sampler),
+                    .init(service: sampler), .init(service: metricsSampler),
                     .init(service: batchValidator), .init(service: batchFinalizer), .init(service: webhookDeliverer),
                     .init(service: application),
                     // Last, so a graceful shutdown reaches it first: /readyz turns 503 before the API stops.
@@ -212,6 +213,7 @@ package final class SluiceServer: Sendable {
             return control.shutdownRequested
         }
         if stopAtOnce { return }
+        await metricsSampler.sampleOnce()  // the first scrape already sees every lane's gauges
         try await group.run()
     }
 }

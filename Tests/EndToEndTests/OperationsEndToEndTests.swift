@@ -70,7 +70,9 @@ import Workers
         quiet.logLevel = .warning
         try await withServer(harness, logger: quiet) { client, _, _ in
             let before = try await Self.scrape(client)
+            #expect(before.value(of: "sluice_queue_depth", ["provider": "e2e", "state": "queued"]) != nil)
             #expect(before.value(of: "sluice_circuit_breaker_state", ["provider": "e2e"]) == 0)
+            #expect(before.value(of: "sluice_lane_limit", ["provider": "e2e", "kind": "concurrency"]) == 64)
 
             let created = try await client.post(
                 "/v1/batches",
@@ -99,6 +101,7 @@ import Workers
             #expect(after.sum("sluice_upstream_responses_total", ["provider": "e2e", "status": "2xx"]) >= 20)
             #expect(after.types["sluice_upstream_latency_seconds"] == "histogram")
             #expect(after.types["sluice_jobs_finished_total"] == "counter")
+            #expect(after.types["sluice_queue_depth"] == "gauge")
         }
         try await harness.shutdown()
     }
