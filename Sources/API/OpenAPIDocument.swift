@@ -25,7 +25,9 @@ enum OpenAPIDocument {
 
     /// The `paths` object: one operation per route the router registers. Each area keeps its operations in its
     /// own fragment (a JSON object) and adds it here.
-    static let paths = merge([withOperatorOperations(corePaths), webhookPaths, operationsPaths, filesPaths, operatorPaths])
+    static let paths = merge([
+        withOperatorOperations(corePaths), webhookPaths, operationsPaths, filesPaths, operatorPaths,
+    ])
 
     /// The `components.schemas` object, merged from each area's fragment like `paths`.
     static let schemas = merge([coreSchemas, webhookSchemas, operationsSchemas, filesSchemas, operatorSchemas])

@@ -27,19 +27,15 @@ struct ClientOptions: ParsableArguments {
     )
     var key: String?
 
-    /// The client, or a usage error naming what is missing.
+    /// The client, or a `ClientError` naming what is missing (printed as `Error: …`).
     func client() throws -> SluiceClient {
-        do {
-            let settings = try ClientSettings.resolve(
-                server: server,
-                key: key,
-                environment: ProcessInfo.processInfo.environment,
-                admin: true
-            )
-            return try SluiceClient(settings: settings)
-        } catch let error as ClientError where error.code == .usage {
-            throw ValidationError(error.message)
-        }
+        let settings = try ClientSettings.resolve(
+            server: server,
+            key: key,
+            environment: ProcessInfo.processInfo.environment,
+            admin: true
+        )
+        return try SluiceClient(settings: settings)
     }
 }
 

@@ -9,8 +9,9 @@ struct SubmitCommand: AsyncParsableCommand {
         abstract: "Submit a JSONL batch file to a Sluice server, wait for it, and download the results.",
         discussion: """
             Each line of INPUT is one OpenAI batch request line ({"custom_id", "method", "url", "body"}). The file \
-            is sent as one batch (POST /v1/batches), progress is shown while the server works on it, and the \
-            results are written in OpenAI's batch output format: lines that succeeded to OUTPUT, every other line \
+            is sent as one batch (POST /v1/batches with the JSONL as its body; a file over the server's body limit \
+            goes through the Files API instead, as --files asks), progress is shown while the server works on it, \
+            and the results are written in OpenAI's batch output format: lines that succeeded to OUTPUT, every other line \
             to the errors file (OUTPUT with .errors before the extension).
 
             Running the same command again attaches to the batch already submitted for this file (it is \
@@ -50,6 +51,13 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Submit the file as a new batch even if it was submitted before.")
     var fresh = false
 
+    @Flag(
+        name: .long,
+        help:
+            "Upload through the Files API (POST /v1/files) even when the file fits in one request (automatic when not)."
+    )
+    var files = false
+
     @OptionGroup var connection: ClientOptions
 
     func validate() throws {
@@ -69,7 +77,8 @@ struct SubmitCommand: AsyncParsableCommand {
                 output: outputPath,
                 errors: errors,
                 completionWindow: completionWindow,
-                fresh: fresh
+                fresh: fresh,
+                throughFiles: files
             )
         )
         let summary: SubmitSession.Summary
@@ -84,10 +93,13 @@ struct SubmitCommand: AsyncParsableCommand {
                 + "\(TextTable.grouped(summary.failed)) failed of \(TextTable.grouped(summary.total)); "
                 + "\(TextTable.grouped(summary.tokens)) tokens, "
                 + UsageReport.cost(known: summary.knownCostMicros, unknown: summary.unknownCostRequests),
-            "  \(TextTable.grouped(summary.outputLines)) lines → \(outputPath)",
+            "  \(TextTable.grouped(summary.outputLines)) \(summary.outputLines == 1 ? "line" : "lines") → \(outputPath)",
         ]
         if summary.errorLines > 0 {
-            lines.append("  \(TextTable.grouped(summary.errorLines)) lines → \(session.options.errors)")
+            lines.append(
+                "  \(TextTable.grouped(summary.errorLines)) \(summary.errorLines == 1 ? "line" : "lines") → "
+                    + session.options.errors
+            )
         }
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }

@@ -74,3 +74,21 @@ import Testing
         #expect(summary.exitCode == 2)
     }
 }
+
+@Suite struct SubmitSessionFilesTests {
+    @Test func multipart_holdsPurposeAndTheFileBetweenBoundaries() {
+        let body = SubmitSession.multipart(Data("{\"a\":1}\n".utf8), filename: "in\"put.jsonl", boundary: "B0")
+        let text = String(decoding: body, as: UTF8.self)
+        #expect(text.hasPrefix("--B0\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--B0\r\n"))
+        #expect(text.contains("name=\"file\"; filename=\"in_put.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n"))
+        #expect(text.hasSuffix("{\"a\":1}\n\r\n--B0--\r\n"))
+    }
+
+    @Test func endpoint_isTheFirstLinesURL() throws {
+        let body = Data(
+            "\n  \n{\"custom_id\":\"a\",\"url\":\"/v1/embeddings\"}\n{\"url\":\"/v1/chat/completions\"}\n".utf8
+        )
+        #expect(try SubmitSession.endpoint(of: body) == "/v1/embeddings")
+        #expect(throws: ClientError.self) { try SubmitSession.endpoint(of: Data("not json\n".utf8)) }
+    }
+}

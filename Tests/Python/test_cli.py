@@ -78,6 +78,28 @@ def test_submit_exit_code_zero_when_every_line_succeeds(sluice, tmp_path):
     assert not (tmp_path / "ok.output.errors.jsonl").exists()
 
 
+def test_submit_through_the_files_api_and_validation_errors(sluice, tmp_path):
+    server = sluice.start()
+    source = tmp_path / "via-files.jsonl"
+    source.write_text("\n".join(line(f"v{i}", f"hello {i}") for i in range(5)) + "\n")
+    first = cli(server, "submit", str(source), "--files", check=False)
+    assert first.returncode == 0, first.stderr
+    assert "validates the file" in first.stderr
+    assert len(read_lines(tmp_path / "via-files.output.jsonl")) == 5
+    status, _, body = server.get("/v1/files?purpose=batch")
+    assert status == 200 and [f["filename"] for f in json.loads(body)["data"]] == ["via-files.jsonl"]
+    # Again: the same file and batch are found through the idempotency keys (no second upload, no 422).
+    again = cli(server, "submit", str(source), "--files", check=False)
+    assert again.returncode == 0 and "submitted before" in again.stderr, again.stderr
+    assert len(json.loads(server.get("/v1/files?purpose=batch")[2])["data"]) == 1
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"custom_id": "x", "method": "POST", "url": "/v1/chat/completions",
+                               "body": {"model": "no-such-model", "messages": [{"role": "user", "content": "a"}]}}) + "\n")
+    failed = cli(server, "submit", str(bad), "--files", check=False)
+    assert failed.returncode == 2 and "line 1:" in failed.stderr and "no-such-model" in failed.stderr, failed.stderr
+
+
 def test_keys_list_and_revoke(sluice):
     server = sluice.start()
     cli(server, "tenants", "create", "acme")

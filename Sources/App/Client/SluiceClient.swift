@@ -76,7 +76,7 @@ package final class SluiceClient: Sendable {
         var body: Data?
         var headers: [(name: String, value: String)] = []
         if let json {
-            body = try JSONSerialization.data(withJSONObject: json)
+            body = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
             headers.append(("content-type", "application/json"))
         }
         let answer = try await send(method, path, body: body, headers: headers, timeout: timeout)

@@ -31,6 +31,8 @@ package struct SubmitSession: Sendable {
         package var completionWindow: String?
         /// Submit a new batch even when this file was submitted before.
         package var fresh: Bool
+        /// Upload through the Files API even when the file fits in one request body.
+        package var throughFiles: Bool
         package var pollInterval: Duration
         package var waitSeconds: Int
 
@@ -40,6 +42,7 @@ package struct SubmitSession: Sendable {
             errors: String? = nil,
             completionWindow: String? = nil,
             fresh: Bool = false,
+            throughFiles: Bool = false,
             pollInterval: Duration = defaultPollInterval,
             waitSeconds: Int = defaultWaitSeconds
         ) {
@@ -48,6 +51,7 @@ package struct SubmitSession: Sendable {
             self.errors = errors ?? Self.errorsPath(forOutput: output)
             self.completionWindow = completionWindow
             self.fresh = fresh
+            self.throughFiles = throughFiles
             self.pollInterval = pollInterval
             self.waitSeconds = waitSeconds
         }
@@ -102,6 +106,8 @@ package struct SubmitSession: Sendable {
         package var knownCostMicros: Int64
         package var unknownCostRequests: Int
         package var createdAt: Int
+        /// Why a batch failed validation (OpenAI's `errors.data[].message`, with the line when given).
+        package var errorMessages: [String]
 
         package static let finalStatuses: Set<String> = ["completed", "failed", "expired", "cancelled"]
 
@@ -122,6 +128,11 @@ package struct SubmitSession: Sendable {
             self.knownCostMicros = Int64(Self.int(object["known_cost_micros"] ?? object["cost_micros"]))
             self.unknownCostRequests = Self.int(object["unknown_cost_requests"])
             self.createdAt = Self.int(object["created_at"])
+            let errors = (object["errors"] as? [String: Any])?["data"] as? [[String: Any]] ?? []
+            self.errorMessages = errors.compactMap { error in
+                guard let message = error["message"] as? String else { return nil }
+                return (error["line"] as? Int).map { "line \($0): \(message)" } ?? message
+            }
         }
 
         static func int(_ value: Any?) -> Int { (value as? Int) ?? (value as? NSNumber)?.intValue ?? 0 }
@@ -141,6 +152,9 @@ package struct SubmitSession: Sendable {
         }
     }
 
+    /// Validation errors of a failed batch printed at most.
+    package static let maxErrorMessagesShown = 10
+
     package let client: SluiceClient
     package let options: Options
 
@@ -159,7 +173,9 @@ package struct SubmitSession: Sendable {
         log(
             reused
                 ? "\(created.id): this file was submitted before; waiting for that batch (--fresh submits it again)."
-                : "\(created.id): \(TextTable.grouped(created.total)) lines submitted to \(client.settings.server)."
+                : created.total == 0
+                    ? "\(created.id): submitted to \(client.settings.server); the server validates the file (\(created.status))."
+                    : "\(created.id): \(TextTable.grouped(created.total)) lines submitted to \(client.settings.server)."
         )
         let started = ContinuousClock.now
         let doneAtStart = created.completed + created.failed
@@ -179,6 +195,12 @@ package struct SubmitSession: Sendable {
             throw CancellationError()
         }
         display.finish(final.progress(elapsed: .now - started, doneAtStart: doneAtStart))
+        for message in final.errorMessages.prefix(Self.maxErrorMessagesShown) { log("\(final.id): \(message)") }
+        if final.errorMessages.count > Self.maxErrorMessagesShown {
+            log(
+                "\(final.id): … and \(final.errorMessages.count - Self.maxErrorMessagesShown) more (sluice batches get \(final.id) --json)"
+            )
+        }
         let (outputLines, errorLines) = try await download(final)
         return Summary(
             batchID: final.id,
@@ -216,20 +238,97 @@ package struct SubmitSession: Sendable {
         return "sluice-submit-" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Submits the file: as a native JSONL batch, or, when the server finds it too large for a request body (413),
+    /// through the Files API (`POST /v1/files`, then `POST /v1/batches` with its `input_file_id`), whose limit is
+    /// higher. Both creates carry the idempotency key, so a rerun finds the same batch either way.
     private func upload(_ body: Data) async throws -> (BatchState, reused: Bool) {
-        var headers: [(name: String, value: String)] = [("content-type", "application/jsonl")]
-        if !options.fresh { headers.append(("idempotency-key", Self.idempotencyKey(for: body))) }
-        let window = options.completionWindow.map { "?completion_window=\($0)" } ?? ""
-        let answer = try await client.send(
+        let key = options.fresh ? nil : Self.idempotencyKey(for: body)
+        let startedAt = Int(Date().timeIntervalSince1970)
+        let object: [String: Any]
+        if options.throughFiles {
+            object = try await uploadThroughFiles(body, idempotencyKey: key)
+        } else {
+            do {
+                var headers: [(name: String, value: String)] = [("content-type", "application/jsonl")]
+                if let key { headers.append(("idempotency-key", key)) }
+                let window = options.completionWindow.map { "?completion_window=\($0)" } ?? ""
+                let answer = try await client.send(
+                    "POST",
+                    "/v1/batches\(window)",
+                    body: body,
+                    headers: headers,
+                    timeout: .seconds(900)
+                )
+                object = try SluiceClient.decodeObject(answer.body)
+            } catch let error as ClientError where error.status == 413 {
+                object = try await uploadThroughFiles(body, idempotencyKey: key)
+            }
+        }
+        let state = try BatchState(object)
+        // Created before this upload began (2 s of slack for clock skew), or already under way: submitted before.
+        let reused = !options.fresh && (state.createdAt < startedAt - 2 || state.completed + state.failed > 0)
+        return (state, reused)
+    }
+
+    private func uploadThroughFiles(_ body: Data, idempotencyKey: String?) async throws -> [String: Any] {
+        // Derived from the content, so a repeat sends the same bytes (the idempotency key's request hash covers them).
+        let boundary = "sluice-boundary-" + Self.idempotencyKey(for: body).dropFirst("sluice-submit-".count)
+        var headers: [(name: String, value: String)] = [
+            ("content-type", "multipart/form-data; boundary=\(boundary)")
+        ]
+        if let idempotencyKey { headers.append(("idempotency-key", idempotencyKey + "-file")) }
+        let filename = URL(fileURLWithPath: options.input).lastPathComponent
+        let file = try await client.send(
             "POST",
-            "/v1/batches\(window)",
-            body: body,
+            "/v1/files",
+            body: Self.multipart(body, filename: filename, boundary: boundary),
             headers: headers,
-            timeout: .seconds(900)
+            timeout: .seconds(1800)
         )
-        let state = try BatchState(SluiceClient.decodeObject(answer.body))
-        // A repeat answers the original batch with 200 (a new one is 202); one already under way was submitted before.
-        return (state, answer.status == 200 || state.completed + state.failed > 0 && !options.fresh)
+        guard let fileID = try SluiceClient.decodeObject(file.body)["id"] as? String else {
+            throw ClientError(.protocolError, "The server's file object has no id.")
+        }
+        var request: [String: Any] = [
+            "input_file_id": fileID, "endpoint": try Self.endpoint(of: body),
+            "completion_window": options.completionWindow ?? "24h",
+        ]
+        request["metadata"] = ["source": filename]
+        let data = try JSONSerialization.data(withJSONObject: request, options: [.sortedKeys])
+        var batchHeaders: [(name: String, value: String)] = [("content-type", "application/json")]
+        if let idempotencyKey { batchHeaders.append(("idempotency-key", idempotencyKey)) }
+        let answer = try await client.send("POST", "/v1/batches", body: data, headers: batchHeaders)
+        return try SluiceClient.decodeObject(answer.body)
+    }
+
+    /// A `multipart/form-data` body with `purpose=batch` and the file.
+    package static func multipart(_ file: Data, filename: String, boundary: String) -> Data {
+        let safeName = filename.replacingOccurrences(of: "\"", with: "_").replacingOccurrences(of: "\r", with: "_")
+            .replacingOccurrences(of: "\n", with: "_")
+        var body = Data()
+        body.append(
+            Data(
+                ("--\(boundary)\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n"
+                    + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(safeName)\"\r\n"
+                    + "Content-Type: application/jsonl\r\n\r\n").utf8
+            )
+        )
+        body.append(file)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return body
+    }
+
+    /// The `url` of the first line (a batch made from a file has one endpoint).
+    package static func endpoint(of body: Data) throws -> String {
+        let firstLine = body.split(separator: UInt8(ascii: "\n")).first { line in
+            line.contains { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") }
+        }
+        guard let firstLine,
+            let object = (try? JSONSerialization.jsonObject(with: Data(firstLine))) as? [String: Any],
+            let url = object["url"] as? String
+        else {
+            throw ClientError(.file, "The first line of the file is not a batch request line with a `url`.")
+        }
+        return url
     }
 
     private func waitUntilFinal(
