@@ -109,6 +109,26 @@ extension JobStore {
         return ids.count
     }
 
+    /// Removes the bytes no file row stands for: a deleted file whose bytes a crash kept (they are removed after the
+    /// commit), or an insert whose transaction never committed after its rename. Call it at start-up, before
+    /// serving and before anything inserts files. Returns how many were removed.
+    @discardableResult
+    package func removeOrphanedFiles() async throws -> Int {
+        let directory = filesDirectory
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return 0 }
+        let onDisk = names.compactMap { name -> FileID? in
+            guard name.hasSuffix(".jsonl") else { return nil }
+            return FileID(name.dropLast(6))
+        }
+        guard !onDisk.isEmpty else { return 0 }
+        let live = try await readers.read { db in try StoreReads(db: db).liveFileIDs(among: onDisk) }
+        var removed = 0
+        for id in onDisk where !live.contains(id) {
+            if (try? FileManager.default.removeItem(at: fileURL(id))) != nil { removed += 1 }
+        }
+        return removed
+    }
+
     /// Removes staged files left by uploads that never committed (a crash, a dropped connection). Call it at
     /// start-up, before serving: every staged file then belongs to a previous run. Returns how many.
     @discardableResult

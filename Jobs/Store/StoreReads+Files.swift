@@ -56,6 +56,19 @@ extension StoreReads {
         }
     }
 
+    /// Which of `ids` have a row that is not deleted.
+    func liveFileIDs(among ids: [FileID]) throws -> Set<FileID> {
+        var live: Set<FileID> = []
+        try db.withStatement("SELECT 1 FROM files WHERE id = ?1 AND deleted_at IS NULL") { statement in
+            for id in ids {
+                try statement.bind(id.rawValue, at: 1)
+                if try statement.step() { live.insert(id) }
+                statement.reset()
+            }
+        }
+        return live
+    }
+
     /// Decodes a row selected with ``fileColumns``.
     static func file(_ row: SQLiteStatement) throws -> StoredFile {
         guard let purpose = FilePurpose(rawValue: row.string(at: 2)) else {

@@ -119,8 +119,14 @@ package final class SluiceServer: Sendable {
             ),
             logger: logger
         )
-        // Uploads a previous run left unfinished (this process holds the data directory's lock).
+        // Uploads a previous run left unfinished, and bytes no file row stands for (this process holds the data
+        // directory's lock, and nothing inserts files yet).
         store.removeStagedFiles()
+        do {
+            try await store.removeOrphanedFiles()
+        } catch {
+            logger.warning("cannot sweep the files directory", metadata: ["error": "\(error)"])
+        }
         control.withLock { $0.store = store }
         readiness.storeOpened()
         defer {

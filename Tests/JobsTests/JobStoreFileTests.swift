@@ -190,6 +190,34 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1))) func removeOrphanedFiles_removesBytesWithoutALiveRow() async throws {
+        try await withStore { store, _ in
+            var kept: [StoredFile] = []
+            for content in ["a\n", "b\n"] {
+                kept.append(
+                    try await store.insertFile(
+                        newFile(content),
+                        stagedAt: try stage(content, in: store),
+                        tenant: "a",
+                        idempotencyKey: nil,
+                        requestHash: nil,
+                        now: t0
+                    )
+                )
+            }
+            // A deleted file whose bytes survived (a crash after the commit), and bytes of an insert that never
+            // committed.
+            #expect(try await store.deleteFile(kept[1].id, tenant: "a"))
+            try Data("b\n".utf8).write(to: store.fileURL(kept[1].id))
+            try Data("never committed".utf8).write(to: store.fileURL(FileID(99)))
+            #expect(try await store.removeOrphanedFiles() == 2)
+            #expect(FileManager.default.fileExists(atPath: store.fileURL(kept[0].id).path))
+            #expect(!FileManager.default.fileExists(atPath: store.fileURL(kept[1].id).path))
+            #expect(!FileManager.default.fileExists(atPath: store.fileURL(FileID(99)).path))
+            #expect(try await store.removeOrphanedFiles() == 0)
+        }
+    }
+
     @Test(.timeLimit(.minutes(1))) func removeStagedFiles_removesOnlyStagedLeftovers() async throws {
         try await withStore { store, _ in
             let file = try await store.insertFile(
