@@ -30,7 +30,7 @@ package import struct Foundation.Date
 /// ```
 package final class WebhookDeliverer: Service {
     /// The metric counting attempts by outcome.
-    package static let metricLabel = "sluice_webhook_deliveries_total"
+    package static let metricLabel = MetricName.webhookDeliveries
 
     package let configuration: Configuration
     let source: any WebhookDeliverySource
