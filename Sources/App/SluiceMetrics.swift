@@ -1,3 +1,4 @@
+import CoreMetrics
 import Metrics
 import Prometheus
 import Workers
@@ -39,7 +40,14 @@ package enum SluiceMetrics {
             MetricName.upstreamLatency: upstreamLatencyBuckets,
         ]
         MetricsSystem.bootstrap(factory)
+        // Series made on their first event are shown at 0 from the start, so dashboards and alerts see them.
+        for outcome in webhookDeliveryOutcomes {
+            Counter(label: WebhookDeliverer.metricLabel, dimensions: [("outcome", outcome)]).increment(by: 0)
+        }
     }()
+
+    /// The `outcome` values of `sluice_webhook_deliveries_total` (`WebhookDeliverer`).
+    static let webhookDeliveryOutcomes = ["delivered", "retry", "failed", "disabled"]
 
     /// Makes the Prometheus registry the process's swift-metrics backend; later calls do nothing. Call before
     /// building the worker pool (metric handles bind to the backend when they are made).

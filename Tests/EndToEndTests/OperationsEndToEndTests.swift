@@ -72,6 +72,9 @@ import Workers
             let before = try await Self.scrape(client)
             #expect(before.value(of: "sluice_queue_depth", ["provider": "e2e", "state": "queued"]) != nil)
             #expect(before.value(of: "sluice_circuit_breaker_state", ["provider": "e2e"]) == 0)
+            for outcome in ["delivered", "retry", "failed", "disabled"] {
+                #expect(before.value(of: "sluice_webhook_deliveries_total", ["outcome": outcome]) != nil)
+            }
             #expect(before.value(of: "sluice_lane_limit", ["provider": "e2e", "kind": "concurrency"]) == 64)
 
             let created = try await client.post(

@@ -62,6 +62,8 @@ def test_metrics_are_parseable_and_move_with_a_batch(sluice):
     assert before[("sluice_circuit_breaker_state", frozenset({("provider", "mock")}))] == 0
     assert total(before, "sluice_lane_limit", provider="mock", kind="concurrency") > 0
     assert present(before, "sluice_lane_in_flight", provider="mock")
+    for outcome in ("delivered", "retry", "failed", "disabled"):
+        assert present(before, "sluice_webhook_deliveries_total", outcome=outcome), outcome
 
     batch = run_batch(server, 25)
     assert batch["status"] == "completed"
