@@ -263,7 +263,8 @@ enum DashboardPage {
               if (points.length > 1) {
                 root.appendChild(svg("polyline", {
                   points: points.map(function (p) { return x(p.t).toFixed(1) + "," + y(p.v).toFixed(1); }).join(" "),
-                  fill: "none", stroke: s.color, "stroke-width": 2, "vector-effect": "non-scaling-stroke"
+                  fill: "none", stroke: s.color, "stroke-width": 2, "vector-effect": "non-scaling-stroke",
+                  "stroke-dasharray": s.dash || "none"
                 }));
               }
               points.forEach(function (p) {
@@ -289,7 +290,8 @@ enum DashboardPage {
             var depth = history;
             chart("chart-queue", now, [
               { name: "queued", color: "#2f6fde", points: depth.map(function (s) { return { t: s.time, v: s.queued }; }) },
-              { name: "running", color: "#c98a04", points: depth.map(function (s) { return { t: s.time, v: s.running }; }) }
+              { name: "running", color: "#c98a04", dash: "6 4",
+                points: depth.map(function (s) { return { t: s.time, v: s.running }; }) }
             ]);
           }
 
