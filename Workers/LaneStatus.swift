@@ -33,27 +33,50 @@ package struct LaneStatus: Sendable, Equatable {
     package var isPaused: Bool { pausedFor != nil }
 }
 
+extension LaneStatus {
+    /// The status of a lane from its rate limiter's state (a pure function, tested without a lane).
+    /// - Parameters:
+    ///   - provider: the lane's name.
+    ///   - maxConcurrency: the lane's cap.
+    ///   - running: calls the lane runs now.
+    ///   - limits: the rate limiter's state.
+    ///   - now: the instant the pause is measured against.
+    package init(
+        provider: String,
+        maxConcurrency: Int,
+        running: Int,
+        limits: LaneRateLimits,
+        now: ContinuousClock.Instant
+    ) {
+        let learned = limits.models.compactMap { model, buckets -> LearnedLimits? in
+            guard !buckets.isEmpty else { return nil }
+            return LearnedLimits(model: model, rpm: buckets.requests?.perMinute, tpm: buckets.tokens?.perMinute)
+        }
+        let knowsAnyLimit = !limits.lane.isEmpty || !learned.isEmpty
+        self.init(
+            provider: provider,
+            rpm: limits.settings.rpm,
+            tpm: limits.settings.tpm,
+            maxConcurrency: maxConcurrency,
+            running: running,
+            inFlight: limits.inFlight,
+            learned: learned.sorted { $0.model < $1.model },
+            adaptiveWindow: knowsAnyLimit ? nil : limits.window,
+            pausedFor: limits.pausedUntil.flatMap { until in until > now ? until - now : nil }
+        )
+    }
+}
+
 extension Lane {
     /// The lane's limits and current use, read under the rate limiter's lock (a copy; nothing is held after).
     /// - Parameter now: the instant the pause is measured against.
     package func status(now: ContinuousClock.Instant = .now) -> LaneStatus {
-        let limits = rateLimiter.limits
-        let learned = limits.models.compactMap { model, buckets -> LaneStatus.LearnedLimits? in
-            guard !buckets.isEmpty else { return nil }
-            return .init(model: model, rpm: buckets.requests?.perMinute, tpm: buckets.tokens?.perMinute)
-        }
-        let knowsAnyLimit = !limits.lane.isEmpty || !learned.isEmpty
-        let paused = limits.pausedUntil.flatMap { until in until > now ? until - now : nil }
-        return LaneStatus(
+        LaneStatus(
             provider: provider,
-            rpm: limits.settings.rpm,
-            tpm: limits.settings.tpm,
             maxConcurrency: capacity,
             running: runningCount,
-            inFlight: limits.inFlight,
-            learned: learned.sorted { $0.model < $1.model },
-            adaptiveWindow: knowsAnyLimit ? nil : limits.window,
-            pausedFor: paused
+            limits: rateLimiter.limits,
+            now: now
         )
     }
 }
