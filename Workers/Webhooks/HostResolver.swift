@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -19,17 +20,40 @@ package protocol HostResolver: Sendable {
 }
 
 /// The system resolver (`getaddrinfo`), run on a Dispatch queue: the lookup blocks for as long as DNS takes, and
-/// blocking calls never run on Swift concurrency's cooperative pool.
+/// blocking calls never run on Swift concurrency's cooperative pool. The caller stops waiting after `timeout` (or
+/// when its task is cancelled); the lookup itself runs to its end on the queue and its answer is dropped.
 package struct SystemHostResolver: HostResolver {
-    private static let queue = DispatchQueue(label: "sluice-dns", attributes: .concurrent)
+    /// Default limit on one lookup: 10 s.
+    package static let defaultTimeout: Duration = .seconds(10)
 
-    package init() {}
+    private static let queue = DispatchQueue(label: "sluice-dns", attributes: .concurrent)
+    private let timeout: Duration
+
+    package init(timeout: Duration = SystemHostResolver.defaultTimeout) {
+        self.timeout = timeout
+    }
 
     package func resolve(_ host: String) async throws -> [IPAddress] {
-        try await withCheckedThrowingContinuation { continuation in
-            Self.queue.async {
-                continuation.resume(with: Result { try Self.lookUp(host) })
+        let answer = LookupAnswer()
+        let timeout = self.timeout
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard answer.wait(continuation) else { return }
+                Self.queue.async {
+                    answer.resume(with: Result { try Self.lookUp(host) })
+                }
+                let (seconds, attoseconds) = timeout.components
+                let nanoseconds = Int(clamping: seconds) &* 1_000_000_000 &+ Int(attoseconds / 1_000_000_000)
+                Self.queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+                    answer.resume(
+                        with: .failure(
+                            OutboundURLRefusal(.unresolvableHost, message: "the URL's host did not resolve in time")
+                        )
+                    )
+                }
             }
+        } onCancel: {
+            answer.resume(with: .failure(CancellationError()))
         }
     }
 
@@ -67,5 +91,48 @@ package struct SystemHostResolver: HostResolver {
         }
         var seen = Set<IPAddress>()
         return addresses.filter { seen.insert($0).inserted }
+    }
+}
+
+/// The one answer of a lookup: the first of the lookup, the timeout and the cancellation resumes the caller.
+final class LookupAnswer: Sendable {
+    private enum State {
+        case idle
+        case waiting(CheckedContinuation<[IPAddress], any Error>)
+        case answered(Result<[IPAddress], any Error>?)
+    }
+
+    private let state = Mutex(State.idle)
+
+    /// Keeps the continuation; false (after resuming it) when an answer (a cancellation) came first.
+    func wait(_ continuation: CheckedContinuation<[IPAddress], any Error>) -> Bool {
+        let early = state.withLock { state -> Result<[IPAddress], any Error>? in
+            guard case .answered(let result) = state else {
+                state = .waiting(continuation)
+                return nil
+            }
+            state = .answered(nil)
+            return result ?? .failure(CancellationError())
+        }
+        guard let early else { return true }
+        continuation.resume(with: early)
+        return false
+    }
+
+    /// Resumes the caller with the first answer; later ones are dropped.
+    func resume(with result: Result<[IPAddress], any Error>) {
+        let continuation = state.withLock { state -> CheckedContinuation<[IPAddress], any Error>? in
+            switch state {
+            case .idle:
+                state = .answered(result)
+                return nil
+            case .waiting(let continuation):
+                state = .answered(nil)
+                return continuation
+            case .answered:
+                return nil
+            }
+        }
+        continuation?.resume(with: result)
     }
 }

@@ -129,3 +129,38 @@ struct OutboundURLPolicyTests {
         #expect(addresses.allSatisfy { OutboundAddressClass.classify($0) == .loopback })
     }
 }
+
+struct LookupAnswerTests {
+    @Test(.timeLimit(.minutes(1)))
+    func resume_firstAnswerWins_laterOnesAreDropped() async throws {
+        let answer = LookupAnswer()
+        let addresses = try await withCheckedThrowingContinuation { continuation in
+            #expect(answer.wait(continuation))
+            answer.resume(with: .success([IPAddress("192.0.2.1")!]))
+            answer.resume(with: .failure(CancellationError()))  // the timeout, too late
+        }
+        #expect(addresses == [IPAddress("192.0.2.1")!])
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func wait_whenCancelledBeforeWaiting_resumesAtOnceWithTheCancellation() async {
+        let answer = LookupAnswer()
+        answer.resume(with: .failure(CancellationError()))
+        await #expect(throws: CancellationError.self) {
+            _ = try await withCheckedThrowingContinuation { continuation in
+                #expect(!answer.wait(continuation))
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func systemResolver_whenTheTimeoutPassesFirst_refusesAsUnresolvable() async {
+        // A timeout of zero fires before any lookup can answer... almost always; accept the rare lookup that wins.
+        do {
+            let addresses = try await SystemHostResolver(timeout: .zero).resolve("localhost")
+            #expect(!addresses.isEmpty)
+        } catch {
+            #expect((error as? OutboundURLRefusal)?.code == .unresolvableHost)
+        }
+    }
+}
