@@ -42,12 +42,21 @@ package final class Maintenance: Service {
         package var cachePruned: Int
         /// Files (OpenAI's Files API) whose `expires_at` passed, deleted with their bytes.
         package var filesExpired: Int
+        /// Webhook events past their retention (30 days, every delivery final) deleted with their delivery log.
+        package var webhookEventsPruned: Int
 
-        package init(rescued: Int, expired: Int, cachePruned: Int = 0, filesExpired: Int = 0) {
+        package init(
+            rescued: Int,
+            expired: Int,
+            cachePruned: Int = 0,
+            filesExpired: Int = 0,
+            webhookEventsPruned: Int = 0
+        ) {
             self.rescued = rescued
             self.expired = expired
             self.cachePruned = cachePruned
             self.filesExpired = filesExpired
+            self.webhookEventsPruned = webhookEventsPruned
         }
     }
 
@@ -124,13 +133,21 @@ package final class Maintenance: Service {
         }
     }
 
-    /// One maintenance pass: rescue expired leases, expire overdue jobs, delete expired cache entries.
+    /// One maintenance pass: rescue expired leases, expire overdue jobs, delete expired cache entries and files,
+    /// and prune old webhook history.
     package func runOnce(now: Date = Date()) async throws -> Counts {
         let rescued = try await store.rescueExpiredLeases(now: now)
         let expired = try await store.expireOverdue(now: now)
         let cachePruned = try await store.pruneExpiredCache(now: now)
         let filesExpired = try await store.deleteExpiredFiles(now: now)
-        return Counts(rescued: rescued, expired: expired, cachePruned: cachePruned, filesExpired: filesExpired)
+        let webhookEventsPruned = try await store.pruneWebhookHistory(now: now)
+        return Counts(
+            rescued: rescued,
+            expired: expired,
+            cachePruned: cachePruned,
+            filesExpired: filesExpired,
+            webhookEventsPruned: webhookEventsPruned
+        )
     }
 
     package func run() async throws {

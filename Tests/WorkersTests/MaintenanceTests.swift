@@ -54,6 +54,39 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1))) func runOnce_prunesDeliveredWebhookEventsPastTheirRetention() async throws {
+        try await Self.withStore { store in
+            let now = Date()
+            _ = try await store.createWebhookEndpoint(
+                NewWebhookEndpoint(url: "https://example.com/hook"),
+                tenant: "t",
+                idempotencyKey: nil,
+                now: now
+            )
+            _ = try await store.insertJob(Self.newJob(), tenant: "t", idempotencyKey: nil, now: now)
+            let claimed = try #require(
+                try await store.claim(provider: "p", limit: 1, leaseDuration: .seconds(60), now: now).first
+            )
+            _ = try await store.complete(
+                claimed.lease,
+                response: JobResponse(statusCode: 200, requestID: nil, body: Data("{}".utf8), usage: nil),
+                now: now
+            )
+            let delivery = try #require(
+                try await store.claimWebhookDeliveries(limit: 1, leaseDuration: .seconds(30), now: now).first
+            )
+            try await store.recordWebhookAttempt(
+                delivery.id,
+                result: WebhookAttemptResult(statusCode: 204, error: nil, duration: .zero, outcome: .delivered),
+                now: now
+            )
+            let maintenance = Maintenance(store: store, logger: Logger(label: "maintenance-tests"))
+            #expect(try await maintenance.runOnce(now: now).webhookEventsPruned == 0)
+            let later = now.addingTimeInterval(31 * 86_400)
+            #expect(try await maintenance.runOnce(now: later).webhookEventsPruned == 1)
+        }
+    }
+
     @Test(.timeLimit(.minutes(1))) func rescuePreviousRun_handsBackRunningJobsOnlyOnce() async throws {
         try await Self.withStore { store in
             let job = try await store.insertJob(Self.newJob(), tenant: "t", idempotencyKey: nil)
