@@ -72,11 +72,11 @@ class Receiver:
         with self.lock:
             return list(zip(self.requests, self.paths))
 
-    def delivered_events(self, path_contains=""):
-        """(type, data.id) of every event answered 2xx (on paths containing `path_contains`)."""
+    def delivered_events(self, one_off=False):
+        """(type, data.id) of every event answered 2xx on the endpoint's path (or on the one-off URL's)."""
         return {(json.loads(body)["type"], json.loads(body)["data"]["id"])
                 for (_, body, status), path in self.snapshot_with_paths()
-                if 200 <= status < 300 and path_contains in path}
+                if 200 <= status < 300 and ("one_off=1" in path) == one_off}
 
     def close(self):
         self.server.shutdown()
@@ -84,9 +84,12 @@ class Receiver:
 
 
 def flaky_first_attempts(message_id, attempt, index):
-    """Half of the messages fail their first attempt: 500 for a quarter, 503 + retry-after: 1 for another."""
+    """Half of the messages fail their first attempt: 500 for a quarter, 503 + retry-after: 1 for most of another
+    quarter, and a redirect (which must not be followed) for one in eight."""
     if attempt == 1 and index % 2 == 0:
-        return (500, {}) if index % 4 == 0 else (503, {"retry-after": "1"})
+        if index % 4 == 0:
+            return 500, {}
+        return (302, {"location": "/redirected"}) if index % 8 == 2 else (503, {"retry-after": "1"})
     return 200, {}
 
 
@@ -162,8 +165,10 @@ def test_every_event_is_delivered_signed_and_retried_while_the_receiver_fails_ha
                  lambda: expected <= receiver.delivered_events(),
                  detail=lambda: f"(delivered: {sorted(receiver.delivered_events())})")
         wait_for("the one-off URL's event delivered",
-                 lambda: ("job.completed", one_off["id"]) in receiver.delivered_events("one_off=1"))
+                 lambda: ("job.completed", one_off["id"]) in receiver.delivered_events(one_off=True))
         requests = receiver.snapshot()
+        assert not [path for path in receiver.paths if "redirected" in path], "a redirect was followed"
+        assert any(status == 302 for _, _, status in requests)
 
         # Every request (failed first attempts included) verifies with the reference library.
         webhook, one_off_webhook = Webhook(secret), Webhook(one_off_secret)
