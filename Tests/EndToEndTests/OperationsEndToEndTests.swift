@@ -1,6 +1,7 @@
 import App
 import Foundation
 import Logging
+import MockProvider
 import Testing
 import Workers
 
@@ -105,6 +106,36 @@ import Workers
             #expect(after.types["sluice_upstream_latency_seconds"] == "histogram")
             #expect(after.types["sluice_jobs_finished_total"] == "counter")
             #expect(after.types["sluice_queue_depth"] == "gauge")
+        }
+        try await harness.shutdown()
+    }
+
+    @Test(.timeLimit(.minutes(1))) func metrics_afterAJobTheProviderKeepsFailing_countTheRetryTheFailureAndThe5xx()
+        async throws
+    {
+        let harness = try await EndToEndHarness(faults: .init(fail5xx: 1.0))
+        var quiet = Logger(label: "e2e.ops")
+        quiet.logLevel = .error
+        try await withServer(harness, logger: quiet) { client, _, _ in
+            let before = try await Self.scrape(client)
+            let line =
+                #"{"method":"POST","url":"/v1/chat/completions","max_attempts":2,"body":{"model":"mock-chat","messages":[{"role":"user","content":"x"}]}}"#
+            let created = try await client.post("/v1/jobs", body: Data(line.utf8))
+            #expect(created.status == 202)
+            let id = try #require(created.json["id"] as? String)
+            let done = try await client.get("/v1/jobs/\(id)?wait=30")
+            #expect(done.json["status"] as? String == "failed")
+
+            let after = try await Self.scrape(client)
+            func grew(_ name: String, _ labels: [String: String], by amount: Double) -> Bool {
+                after.sum(name, labels) - before.sum(name, labels) >= amount
+            }
+            // Other tests of this process share the registry: their jobs can only add to these.
+            #expect(grew("sluice_jobs_finished_total", ["provider": "e2e", "outcome": "failed"], by: 1))
+            #expect(grew("sluice_jobs_finished_total", ["provider": "e2e", "outcome": "retried"], by: 1))
+            #expect(grew("sluice_retries_total", ["provider": "e2e", "reason": "upstream_error"], by: 1))
+            #expect(grew("sluice_upstream_responses_total", ["provider": "e2e", "status": "5xx"], by: 2))
+            #expect(after.value(of: "sluice_circuit_breaker_state", ["provider": "e2e"]) != nil)
         }
         try await harness.shutdown()
     }
