@@ -13,9 +13,12 @@ import NIOCore
 /// ```
 ///
 /// Routes (all under `/v1` need `Authorization: Bearer <key>`):
-/// `GET /healthz`; `POST /v1/jobs`, `GET /v1/jobs`, `GET /v1/jobs/{id}[?wait=]`, `POST /v1/jobs/{id}/cancel`;
-/// `POST /v1/batches`, `GET /v1/batches`, `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`,
-/// `GET /v1/batches/{id}/results`; `GET /v1/usage`;
+/// `GET /healthz`, `GET /readyz`, `GET /metrics`; `POST /v1/jobs`, `GET /v1/jobs`, `GET /v1/jobs/{id}[?wait=]`,
+/// `POST /v1/jobs/{id}/cancel`; `POST /v1/batches` (JSONL, inline or `input_file_id`), `GET /v1/batches`,
+/// `GET /v1/batches/{id}[?wait=]`, `POST /v1/batches/{id}/cancel`, `POST /v1/batches/{id}/retry`,
+/// `GET /v1/batches/{id}/results`; `POST`/`GET /v1/files`, `GET`/`DELETE /v1/files/{id}`,
+/// `GET /v1/files/{id}/content`; `/v1/webhooks/endpoints[/{id}[/rotate_secret|/deliveries]]`,
+/// `GET /v1/webhooks/secret`, `POST /v1/webhooks/secret/rotate`; `GET /v1/usage`;
 /// admin key only: `POST /v1/admin/tenants`, `POST /v1/admin/tenants/{id}/keys`,
 /// `GET`/`PUT /v1/admin/tenants/{id}/quotas`, `GET /v1/admin/tenants`, `GET /v1/admin/tenants/{id}/keys`,
 /// `DELETE /v1/admin/tenants/{id}/keys/{key_id}`, `GET /v1/admin/dashboard`.

@@ -162,7 +162,7 @@ enum OpenAPIDocument {
                 "name": "wait",
                 "in": "query",
                 "required": false,
-                "description": "Long-poll: seconds to wait for the job to become final (fractions allowed; capped by the server's `max_wait_seconds`, 60 by default; 0 answers at once).",
+                "description": "Long-poll: seconds to wait for the job or batch to become final (fractions allowed; capped by the server's `max_wait_seconds`, 60 by default; 0 answers at once).",
                 "schema": {"type": "number", "minimum": 0}
               },
               "CompletionWindowQuery": {
