@@ -19,7 +19,15 @@ extension SluiceServer {
         }
     }
 
-    /// The deliverer of the webhook outbox, on the shared transport, checking each URL again before sending.
+    /// The deliverer of the webhook outbox, on its own transport, checking each URL again before sending.
+    /// The webhook deliverer's own libcurl transport: a few connections (deliveries are bounded by the deliverer's
+    /// `max_concurrency`, 16 by default).
+    static let webhookTransportConfiguration = CurlTransport.Configuration(
+        maxConnections: 64,
+        maxHostConnections: 16,
+        maxIdleHandles: 64
+    )
+
     static func webhookDeliverer(
         settings: SluiceConfiguration.Webhooks,
         store: JobStore,

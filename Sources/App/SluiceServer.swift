@@ -188,10 +188,13 @@ package final class SluiceServer: Sendable {
         // The batch lifecycle: file batches are validated, finished batches get their output and error files.
         let batchValidator = BatchValidator(store: store, configuration: api.configuration, logger: logger)
         let batchFinalizer = BatchFinalizer(store: store, logger: logger)
+        // Webhooks get their own transport: their pinned name resolutions and connections never mix with the
+        // provider lanes' (a tenant's endpoint on a provider's host must not pin that host for the lanes).
+        let webhookTransport = try CurlTransport(configuration: Self.webhookTransportConfiguration)
         let webhookDeliverer = Self.webhookDeliverer(
             settings: configuration.webhooks,
             store: store,
-            transport: workers.transport,
+            transport: webhookTransport,
             logger: logger
         )
         let listen = configuration.listen
@@ -205,7 +208,8 @@ package final class SluiceServer: Sendable {
             configuration: .init(
                 services: workers.services + [
                     .init(service: sampler), .init(service: metricsSampler),
-                    .init(service: batchValidator), .init(service: batchFinalizer), .init(service: webhookDeliverer),
+                    .init(service: batchValidator), .init(service: batchFinalizer), .init(service: webhookTransport),
+                    .init(service: webhookDeliverer),
                     .init(service: application),
                     // Last, so a graceful shutdown reaches it first: /readyz turns 503 before the API stops.
                     .init(service: ReadinessDrain(readiness: readiness, delay: drainDelay, logger: logger)),

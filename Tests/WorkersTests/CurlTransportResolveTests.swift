@@ -15,7 +15,7 @@ import Testing
             let pinned = HTTPRequest(
                 method: "GET",
                 url: "http://sluice-pinned.invalid:\(port)/hello",
-                resolve: ["sluice-pinned.invalid:\(port):127.0.0.1"]
+                resolve: ["+sluice-pinned.invalid:\(port):127.0.0.1"]
             )
             let response = try await transport.send(pinned)
             #expect(response.status == 200)

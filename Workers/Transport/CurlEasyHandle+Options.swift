@@ -21,6 +21,13 @@ extension CurlEasyHandle {
         try check(sluice_curl_easy_setopt_string(raw, CURLOPT_PROTOCOLS_STR, list), "CURLOPT_PROTOCOLS_STR")
     }
 
+    /// Sets the proxy; an empty string means no proxy at all, not even one named by `http_proxy` / `https_proxy`
+    /// in the environment.
+    /// - SeeAlso: https://curl.se/libcurl/c/CURLOPT_PROXY.html
+    func setProxy(_ proxy: String) throws {
+        try check(sluice_curl_easy_setopt_string(raw, CURLOPT_PROXY, proxy), "CURLOPT_PROXY")
+    }
+
     /// Makes the request a GET (the default after a reset, set explicitly for clarity).
     /// - SeeAlso: https://curl.se/libcurl/c/CURLOPT_HTTPGET.html
     func setHTTPGet() throws {

@@ -5,7 +5,8 @@ extension CurlEasyHandle {
     /// Sets every option for one request on a freshly created or reset handle.
     ///
     /// - Redirects are never followed (CURLOPT_FOLLOWLOCATION keeps its default, 0): a 3xx is an answer.
-    /// - `request.resolve` pins host names to addresses (CURLOPT_RESOLVE).
+    /// - `request.resolve` pins host names to addresses (CURLOPT_RESOLVE); `request.allowsProxy == false` turns
+    ///   off any proxy from the environment (CURLOPT_PROXY ""), which would resolve the name itself.
     /// - GET without a body uses CURLOPT_HTTPGET, HEAD uses CURLOPT_NOBODY; any request with a body (or a
     ///   POST without one) sends it with POSTFIELDSIZE + COPYPOSTFIELDS; methods other than GET/HEAD/POST
     ///   are set with CURLOPT_CUSTOMREQUEST.
@@ -32,6 +33,9 @@ extension CurlEasyHandle {
                 try entries.append(line: entry)
             }
             try setResolve(entries)
+        }
+        if !request.allowsProxy {
+            try setProxy("")
         }
 
         let method = request.method.uppercased()

@@ -15,6 +15,9 @@ package struct HTTPRequest: Sendable {
     /// these addresses, not to what DNS says now. Webhook deliveries set it to the addresses checked by
     /// `OutboundURLPolicy`. Empty for ordinary requests.
     package var resolve: [String]
+    /// Whether the transfer may go through a proxy named by `http_proxy` / `https_proxy` / `all_proxy`. Webhook
+    /// deliveries say no: a proxy would connect wherever the name resolves for it, around the checked addresses.
+    package var allowsProxy: Bool
 
     package init(
         method: String = "POST",
@@ -23,7 +26,8 @@ package struct HTTPRequest: Sendable {
         body: Data? = nil,
         timeout: Duration = .seconds(600),
         connectTimeout: Duration = .seconds(10),
-        resolve: [String] = []
+        resolve: [String] = [],
+        allowsProxy: Bool = true
     ) {
         self.method = method
         self.url = url
@@ -32,6 +36,7 @@ package struct HTTPRequest: Sendable {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.resolve = resolve
+        self.allowsProxy = allowsProxy
     }
 }
 

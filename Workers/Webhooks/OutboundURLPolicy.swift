@@ -132,10 +132,12 @@ package struct CheckedOutboundURL: Sendable, Equatable {
     /// The checked addresses.
     package var addresses: [IPAddress]
 
-    /// CURLOPT_RESOLVE entries (`host:port:addr[,addr]`) that pin the connection to the checked addresses; empty
-    /// when the host is an IP address already.
+    /// CURLOPT_RESOLVE entries (`+host:port:addr[,addr]`) that pin the connection to the checked addresses; empty
+    /// when the host is an IP address already. The `+` lets the entry time out of libcurl's DNS cache like a
+    /// lookup would (without it the entry would stay for the transport's life). The deliverer also runs on its own
+    /// transport, so its pins never reach the provider lanes' shared cache.
     package var resolveEntries: [String] {
         guard IPAddress(host) == nil else { return [] }
-        return ["\(host):\(port):" + addresses.map(\.resolveText).joined(separator: ",")]
+        return ["+\(host):\(port):" + addresses.map(\.resolveText).joined(separator: ",")]
     }
 }

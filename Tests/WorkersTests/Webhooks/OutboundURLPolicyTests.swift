@@ -31,13 +31,13 @@ struct OutboundURLPolicyTests {
         #expect(checked.host == "hooks.example.com")
         #expect(checked.port == 443)
         #expect(checked.addresses == [IPAddress("93.184.215.14")!])
-        #expect(checked.resolveEntries == ["hooks.example.com:443:93.184.215.14"])
+        #expect(checked.resolveEntries == ["+hooks.example.com:443:93.184.215.14"])
     }
 
     @Test(.timeLimit(.minutes(1)))
     func check_whenIPv6Name_bracketsTheResolveAddress() async throws {
         let checked = try await OutboundURLPolicy(resolver: resolver).check("http://v6.example.com:8080/")
-        #expect(checked.resolveEntries == ["v6.example.com:8080:[2606:4700:4700::1111]"])
+        #expect(checked.resolveEntries == ["+v6.example.com:8080:[2606:4700:4700::1111]"])
     }
 
     @Test(
@@ -73,7 +73,7 @@ struct OutboundURLPolicyTests {
     func check_whenLoopbackAllowed_acceptsLoopbackButNotMetadataOrPrivate() async throws {
         let policy = OutboundURLPolicy(allowing: [.loopback], resolver: resolver)
         let checked = try await policy.check("http://localhost:9000/hook")
-        #expect(checked.resolveEntries == ["localhost:9000:127.0.0.1,[::1]"])
+        #expect(checked.resolveEntries == ["+localhost:9000:127.0.0.1,[::1]"])
         _ = try await policy.check("http://127.0.0.1:9000/hook")
         await #expect(throws: OutboundURLRefusal.self) { try await policy.check("http://169.254.169.254/") }
         await #expect(throws: OutboundURLRefusal.self) { try await policy.check("http://10.0.0.1/") }
