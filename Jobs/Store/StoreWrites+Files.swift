@@ -48,7 +48,22 @@ extension StoreWrites {
                 message: "cannot move the staged file to \(final.lastPathComponent) (errno \(errno))"
             )
         }
+        try Self.syncDirectory(of: final)
         return stored
+    }
+
+    /// Makes the rename durable before the row commits: fsync of the directory that holds the entry. Without it a
+    /// power loss could bring the bytes back under their staged name, which the start-up sweep removes, leaving a
+    /// committed row without content.
+    static func syncDirectory(of file: URL) throws {
+        let directory = open(file.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY)
+        guard directory >= 0 else {
+            throw JobsError(.fileSystem, message: "cannot open the files directory to sync it (errno \(errno))")
+        }
+        defer { close(directory) }
+        guard fsync(directory) == 0 else {
+            throw JobsError(.fileSystem, message: "cannot sync the files directory (errno \(errno))")
+        }
     }
 
     /// Marks the tenant's file deleted; returns whether it was there to delete. The bytes are removed by the
