@@ -10,7 +10,8 @@ package import ServiceLifecycle
 /// moves it to `completed`, `expired` or `cancelled`. A file that would be empty is not written (its id is null).
 ///
 /// Woken by `JobStore.finalizationRequests()`; at start-up it first takes up every batch a previous run left
-/// `finalizing`. One batch at a time.
+/// `finalizing`. One batch at a time; a batch whose finalizing threw (a full disk, a read error) is retried with
+/// `retryPolicy`'s backoff (see ``BatchWorkLoop``), so it still becomes final without a restart.
 ///
 /// ```swift
 /// let finalizer = BatchFinalizer(store: store, logger: logger)
@@ -22,29 +23,32 @@ package struct BatchFinalizer: Service {
 
     let store: JobStore
     let pageSize: Int
+    let retryPolicy: BatchRetryPolicy
     let logger: Logger
 
-    package init(store: JobStore, pageSize: Int = BatchFinalizer.defaultPageSize, logger: Logger) {
+    package init(
+        store: JobStore,
+        pageSize: Int = BatchFinalizer.defaultPageSize,
+        retryPolicy: BatchRetryPolicy = .standard,
+        logger: Logger
+    ) {
         precondition(pageSize > 0, "pageSize must be positive")
         self.store = store
         self.pageSize = pageSize
+        self.retryPolicy = retryPolicy
         self.logger = logger
     }
 
     package func run() async throws {
         // Subscribe before the sweep, so a batch reaching `finalizing` meanwhile is not missed.
         let requests = store.finalizationRequests()
-        for id in try await store.batchIDs(in: .finalizing) {
-            guard !Task.isShuttingDownGracefully else { return }
-            await finalize(id)
-        }
-        for await id in requests.cancelOnGracefulShutdown() {
-            await finalize(id)
-        }
+        let sweep = try await store.batchIDs(in: .finalizing)
+        let loop = BatchWorkLoop(policy: retryPolicy, failureMessage: "batch finalizing failed", logger: logger)
+        await loop.run(sweep: sweep, requests: requests) { id in try await finalize(id) }
     }
 
-    /// Finalizes one batch if it is still `finalizing`; failures are logged (the next start-up retries).
-    func finalize(_ id: BatchID) async {
+    /// Finalizes one batch if it is still `finalizing`; throws when it could not (nothing is left staged).
+    func finalize(_ id: BatchID) async throws {
         var output: StagedLines?
         var errors: StagedLines?
         do {
@@ -87,7 +91,7 @@ package struct BatchFinalizer: Service {
         } catch {
             output?.discard()
             errors?.discard()
-            logger.error("batch finalizing failed", metadata: ["batch_id": "\(id)", "error": "\(error)"])
+            throw error
         }
     }
 }
