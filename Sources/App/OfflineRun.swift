@@ -125,6 +125,7 @@ package final class OfflineRun: Sendable {
         try FileManager.default.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true)
         let lock = try DataDirectoryLock(dataDirectory: options.stateDirectory)
         defer { withExtendedLifetime(lock) {} }
+        OfflineRunOutput.removeStaleTemporaryFiles(outputPath: options.outputPath, errorsPath: options.errorsPath)
         let store = try JobStore(
             configuration: .init(
                 path: (options.stateDirectory as NSString).appendingPathComponent(SluiceServer.databaseFileName),
@@ -165,6 +166,13 @@ package final class OfflineRun: Sendable {
                 costIsPartial: (usage?.cost.unknownCostRequests ?? 0) > 0,
                 elapsed: clock.now - start,
                 doneAtStart: atStart.final + invalid
+            )
+        }
+        if atStart.final < atStart.total {
+            try await Self.checkLanes(
+                store: store,
+                configuration: configuration,
+                stateDirectory: options.stateDirectory
             )
         }
         if atStart.final < atStart.total, !interrupted {
@@ -277,6 +285,27 @@ package final class OfflineRun: Sendable {
         }
     }
 
+    /// Refuses unfinished lines stored for a provider this configuration runs no lane for (a run started with
+    /// `--mock` resumed without it, or with another configuration): no worker would ever claim them and the run
+    /// would wait for them forever.
+    /// - Throws: a `ConfigurationError` naming the providers the stored lines need and the ones configured.
+    static func checkLanes(store: JobStore, configuration: SluiceConfiguration, stateDirectory: String) async throws {
+        let lanes = Set(lineParserProviders(configuration: configuration).map(\.name))
+        let missing = try await store.queueDepths().filter { depth in
+            depth.queued + depth.running > 0 && !lanes.contains(depth.provider)
+        }
+        guard !missing.isEmpty else { return }
+        let lines = missing.reduce(0) { $0 + $1.queued + $1.running }
+        let needed = missing.map(\.provider).sorted()
+        let configured = lanes.isEmpty ? "none" : lanes.sorted().joined(separator: ", ")
+        var message = "the state directory \(stateDirectory) holds \(lines) unfinished lines for provider(s) "
+        message += "\(needed.joined(separator: ", ")), which this configuration has no lane for (its providers: "
+        message += "\(configured)); run again with the configuration the run started with"
+        if needed.contains(SluiceConfiguration.mockProviderName) { message += " (--mock for provider mock)" }
+        message += ", or delete \(stateDirectory) to start over"
+        throw ConfigurationError(line: nil, message)
+    }
+
     /// Refuses, before anything is read or spent, outputs that would overwrite the input and output directories
     /// that cannot be written (the results are written only at the end).
     static func checkPaths(_ options: OfflineRunOptions) throws {
@@ -296,6 +325,14 @@ package final class OfflineRun: Sendable {
     /// The line parser over the providers lines are routed to. The in-process mock's address is known only once it
     /// listens; routing needs only its name and models.
     static func lineParser(configuration: SluiceConfiguration) -> BatchFileLineParser {
+        BatchFileLineParser(
+            providers: lineParserProviders(configuration: configuration),
+            defaultMaxAttempts: configuration.queue.maxAttempts
+        )
+    }
+
+    /// The providers this run has lanes for: the configured ones, after the in-process mock when it is enabled.
+    private static func lineParserProviders(configuration: SluiceConfiguration) -> [ProviderConfiguration] {
         var providers = configuration.providers
         if configuration.mock.enabled {
             let mock = ProviderConfiguration(
@@ -306,7 +343,7 @@ package final class OfflineRun: Sendable {
             )
             providers.insert(mock, at: 0)
         }
-        return BatchFileLineParser(providers: providers, defaultMaxAttempts: configuration.queue.maxAttempts)
+        return providers
     }
 
     private func dryRunReport(_ plan: OfflineRunPlan, prices: PriceTable) -> String {

@@ -16,7 +16,8 @@ enum OfflineRunOutput {
         var errorLines: Int
     }
 
-    /// Writes both files (the errors file only when it has lines) from the final jobs so far.
+    /// Writes both files from the final jobs so far. The errors file is written only when it has lines; otherwise
+    /// an errors file at `errorsPath` (an earlier run's) is removed, so the files on disk always match this run.
     /// - Parameters:
     ///   - order: `.completion` (the default order) or `.id` (input order, `--keep-order`).
     ///   - invalidLines: lines skipped as invalid; they open the errors file.
@@ -56,8 +57,37 @@ enum OfflineRunOutput {
             }
         }
         try output.commit()
-        if written.errorLines > 0 { try errors.commit() } else { errors.discard() }
+        if written.errorLines > 0 {
+            try errors.commit()
+        } else {
+            // An errors file an earlier run left there would describe lines this run no longer has as errors.
+            errors.discard()
+            let sameFile =
+                URL(fileURLWithPath: errorsPath).standardizedFileURL
+                == URL(fileURLWithPath: outputPath).standardizedFileURL
+            guard sameFile || unlink(errorsPath) == 0 || errno == ENOENT else {
+                throw ConfigurationError(line: nil, "cannot remove \(errorsPath) (errno \(errno))")
+            }
+        }
         return written
+    }
+
+    /// Removes the temporary files a writer of these outputs left when it was killed during the write (named
+    /// `.<file>.<pid>.tmp` beside each file; only those whose process is gone). Called once the state directory is
+    /// locked, so no other run writes these outputs.
+    static func removeStaleTemporaryFiles(outputPath: String, errorsPath: String) {
+        for path in [outputPath, errorsPath] {
+            let url = URL(fileURLWithPath: path)
+            let directory = url.deletingLastPathComponent().path
+            let prefix = ".\(url.lastPathComponent)."
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
+            for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+                let pidText = name.dropFirst(prefix.count).dropLast(".tmp".count)
+                guard let pid = pid_t(pidText), pid > 0, pid != getpid() else { continue }
+                guard kill(pid, 0) != 0, errno == ESRCH else { continue }  // its writer still runs
+                unlink((directory as NSString).appendingPathComponent(name))
+            }
+        }
     }
 }
 

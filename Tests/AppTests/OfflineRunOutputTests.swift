@@ -38,6 +38,61 @@ struct OfflineRunOutputTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func write_withoutErrorLines_removesAnErrorsFileAnEarlierRunLeft() async throws {
+        try await withFinishedStore { store, directory in
+            let output = directory.appendingPathComponent("out.jsonl").path
+            let errors = directory.appendingPathComponent("out.errors.jsonl").path
+            _ = try await OfflineRunOutput.write(
+                from: store,
+                order: .id,
+                outputPath: output,
+                errorsPath: errors,
+                invalidLines: []
+            )
+            #expect(try customIDs(errors) == ["b"])
+            // A later run whose store holds no unsuccessful line (here: none at all).
+            let empty = try JobStore(
+                configuration: .init(path: directory.appendingPathComponent("empty.sqlite").path, synchronous: .normal),
+                logger: Logger(label: "offline-run-output-tests")
+            )
+            defer { empty.close() }
+            let written = try await OfflineRunOutput.write(
+                from: empty,
+                order: .id,
+                outputPath: output,
+                errorsPath: errors,
+                invalidLines: []
+            )
+            #expect(written == .init(outputLines: 0, errorLines: 0))
+            #expect(!FileManager.default.fileExists(atPath: errors))
+            #expect(try customIDs(output) == [])
+        }
+    }
+
+    @Test func removeStaleTemporaryFiles_removesOnlyThoseOfThisOutputWhoseWriterIsGone() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sluice-run-tmp-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("out.jsonl").path
+        let errors = directory.appendingPathComponent("out.errors.jsonl").path
+        let names = [
+            ".out.jsonl.2147483646.tmp",  // output, writer gone
+            ".out.errors.jsonl.2147483645.tmp",  // errors, writer gone
+            ".out.jsonl.\(getpid()).tmp",  // this process: a live writer
+            ".other.jsonl.2147483646.tmp",  // another output's
+            "out.jsonl",
+        ]
+        for name in names {
+            try Data("x".utf8).write(to: directory.appendingPathComponent(name))
+        }
+        OfflineRunOutput.removeStaleTemporaryFiles(outputPath: output, errorsPath: errors)
+        let left = try Set(FileManager.default.contentsOfDirectory(atPath: directory.path))
+        #expect(left == [".out.jsonl.\(getpid()).tmp", ".other.jsonl.2147483646.tmp", "out.jsonl"])
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func runCounts_countOutcomesAndRetries() async throws {
         try await withFinishedStore { store, _ in
             let counts = try await store.runCounts()

@@ -138,6 +138,52 @@ struct OfflineRunTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func run_whenResumedWithoutALaneForTheStoredLinesProvider_refusesNamingTheProviders() async throws {
+        try await withRunDirectory { directory in
+            let input = try writeInput(lines: 10, in: directory)
+            let first = makeRun(input: input, directory: directory)
+            await first.interrupt()
+            let stopped = try #require(try await first.run())
+            #expect(stopped.pending == 10)
+            // Rerun without --mock: another provider serves the same model, but the stored lines belong to `mock`.
+            var configuration = SluiceConfiguration.embeddedDefault
+            configuration.mock.enabled = false
+            configuration.providers = [
+                ProviderConfiguration(
+                    name: "other",
+                    kind: .openai,
+                    baseURL: "http://127.0.0.1:9/v1",
+                    models: ["mock-chat"]
+                )
+            ]
+            await #expect {
+                _ = try await makeRun(input: input, directory: directory, configuration: configuration).run()
+            } throws: { error in
+                guard let message = (error as? ConfigurationError)?.message else { return false }
+                return message.contains("10 unfinished lines for provider(s) mock,")
+                    && message.contains("(its providers: other)") && message.contains("--mock")
+            }
+            let finished = try #require(try await makeRun(input: input, directory: directory).run())
+            #expect(finished.exitCode == 0 && finished.succeeded == 10)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func run_whenAnEarlierRunLeftAnErrorsFileAndATemporaryFile_removesBoth() async throws {
+        try await withRunDirectory { directory in
+            let input = try writeInput(lines: 3, in: directory)
+            let errors = directory.appendingPathComponent("out.errors.jsonl").path
+            let stale = directory.appendingPathComponent(".out.jsonl.2147483646.tmp").path
+            try "old error\n".write(toFile: errors, atomically: true, encoding: .utf8)
+            try "half a file".write(toFile: stale, atomically: true, encoding: .utf8)
+            let summary = try #require(try await makeRun(input: input, directory: directory).run())
+            #expect(summary.exitCode == 0 && summary.errorLines == 0)
+            #expect(!FileManager.default.fileExists(atPath: errors))
+            #expect(!FileManager.default.fileExists(atPath: stale))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func dryRun_estimatesTokensWithinTenPercentOfWhatTheRunBilled() async throws {
         try await withRunDirectory { directory in
             let input = try writeInput(lines: 200, in: directory, maxTokens: 16)
@@ -246,10 +292,11 @@ private func makeRun(
     input: String,
     directory: URL,
     skipInvalid: Bool = false,
-    dryRun: Bool = false
+    dryRun: Bool = false,
+    configuration: SluiceConfiguration = .embeddedDefault
 ) -> OfflineRun {
     OfflineRun(
-        configuration: .embeddedDefault,
+        configuration: configuration,
         options: OfflineRunOptions(
             inputPath: input,
             outputPath: directory.appendingPathComponent("out.jsonl").path,
