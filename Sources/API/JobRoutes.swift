@@ -50,10 +50,14 @@ struct JobRoutes: Sendable {
             job.webhookURL = try Self.webhookURL(value, in: view)
             return job
         }
+        let requestHash = idempotencyKey.map { _ in IdempotencyKey.requestHash(request, body: buffer) }
         if let url = newJob.webhookURL {
+            // An exact repeat gets the original job, even when the URL's name resolves elsewhere by now.
+            if let original = try await originalJob(tenant: caller.tenant, key: idempotencyKey, hash: requestHash) {
+                return .json(Self.render(original), status: .accepted)
+            }
             try await WebhookRoutes.checkURL(url, param: "webhook_url", configuration: configuration)
         }
-        let requestHash = idempotencyKey.map { _ in IdempotencyKey.requestHash(request, body: buffer) }
         let job = try await IdempotencyKey.refusingReuse {
             try await store.insertJob(
                 newJob,

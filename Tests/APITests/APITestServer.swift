@@ -37,6 +37,7 @@ struct APITestServer {
         maxBodyBytes: Int = APIConfiguration.defaultMaxBodyBytes,
         resultsPageSize: Int = APIConfiguration.defaultResultsPageSize,
         maxFileBytes: Int = APIConfiguration.defaultMaxFileBytes,
+        webhookURLCheck: @escaping WebhookURLCheck = WebhookURLChecks.formOnly,
         _ body: (APITestServer) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-api-\(UUID().uuidString)")
@@ -49,13 +50,14 @@ struct APITestServer {
             logger: logger
         )
         defer { store.close() }
-        let configuration = APIConfiguration(
+        var configuration = APIConfiguration(
             adminKeyHash: Data(SHA256.hash(data: Data(testAdminKey.utf8))),
             providers: testProviders,
             maxBodyBytes: maxBodyBytes,
             resultsPageSize: resultsPageSize,
             maxFileBytes: maxFileBytes
         )
+        configuration.webhookURLCheck = webhookURLCheck
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = APIServer(store: store, configuration: configuration, logger: logger)
             .makeApplication(host: "127.0.0.1", port: 0) { port in portContinuation.yield(port) }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import Workers
 
@@ -211,6 +212,38 @@ import Workers
             let second = try await server.send("POST", "/v1/jobs", json: chatLine("x"), headers: headers)
             #expect(first.status == 202 && second.status == 202)
             #expect(try first.json()["id"] as? String == second.json()["id"] as? String)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func createJob_withWebhookURL_exactRepeatReturnsTheOriginalWithoutCheckingTheURLAgain() async throws {
+        // The URL check passes once, then refuses (as when the name resolves to a refused address by now).
+        let checks = Mutex(0)
+        let check: WebhookURLCheck = { _ in
+            checks.withLock { count in
+                count += 1
+                return count == 1 ? nil : "the URL's host is or resolves to a loopback address, which is refused"
+            }
+        }
+        try await APITestServer.with(webhookURLCheck: check) { server in
+            let line = chatLine("hooked", extra: #","webhook_url":"https://hooks.example.com/sluice""#)
+            let headers = [("idempotency-key", "hooked-key")]
+            let first = try await server.send("POST", "/v1/jobs", json: line, headers: headers)
+            #expect(first.status == 202)
+            let repeated = try await server.send("POST", "/v1/jobs", json: line, headers: headers)
+            #expect(repeated.status == 202)
+            #expect(try repeated.json()["id"] as? String == first.json()["id"] as? String)
+            #expect(checks.withLock { $0 } == 1)
+
+            // The same key with a different request is still the 422, and a new key is checked (and refused).
+            let changed = chatLine("other", extra: #","webhook_url":"https://hooks.example.com/sluice""#)
+            let reused = try await server.send("POST", "/v1/jobs", json: changed, headers: headers)
+            #expect(reused.status == 422)
+            #expect(try reused.errorObject()["code"] as? String == "idempotency_key_reused")
+            let fresh = try await server.send("POST", "/v1/jobs", json: line, headers: [("idempotency-key", "new-key")])
+            #expect(fresh.status == 400)
+            #expect(try fresh.errorObject()["code"] as? String == "invalid_webhook_url")
+            #expect(checks.withLock { $0 } == 2)
         }
     }
 }

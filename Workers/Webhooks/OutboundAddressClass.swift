@@ -13,7 +13,8 @@ package enum OutboundAddressClass: String, Sendable, Hashable, CaseIterable, Cus
     case linkLocal = "link_local"
     /// Shared address space for carrier-grade NAT, 100.64.0.0/10 (RFC 6598).
     case sharedAddressSpace = "cgnat"
-    /// A cloud instance-metadata service: 169.254.169.254, fd00:ec2::254, 168.63.129.16 (Azure). Never allowed.
+    /// A cloud instance-metadata service: 169.254.169.254, fd00:ec2::254, 168.63.129.16 (Azure), 100.100.100.200
+    /// (Alibaba Cloud, inside the CGNAT range an operator may allow). Never allowed.
     case metadata
     /// 0.0.0.0/8 ("this network"), ::.
     case unspecified
@@ -33,14 +34,15 @@ package enum OutboundAddressClass: String, Sendable, Hashable, CaseIterable, Cus
     /// Classifies an address. Pure: no I/O.
     ///
     /// IPv6 forms that carry an IPv4 address (IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible `::a.b.c.d`, NAT64
-    /// `64:ff9b::/96`, 6to4 `2002::/16`) are classified by the IPv4 address they carry.
+    /// `64:ff9b::/96` and local-use `64:ff9b:1::/48` (its last 32 bits), 6to4 `2002::/16`) are classified by the
+    /// IPv4 address they carry.
     package static func classify(_ address: IPAddress) -> OutboundAddressClass {
         address.isIPv4 ? classifyV4(address.bytes) : classifyV6(address.bytes)
     }
 
     private static func classifyV4(_ b: [UInt8]) -> OutboundAddressClass {
         switch (b[0], b[1], b[2], b[3]) {
-        case (169, 254, 169, 254), (168, 63, 129, 16): return .metadata
+        case (169, 254, 169, 254), (168, 63, 129, 16), (100, 100, 100, 200): return .metadata
         case (255, 255, 255, 255): return .broadcast
         case (0, _, _, _): return .unspecified
         case (127, _, _, _): return .loopback
@@ -64,6 +66,8 @@ package enum OutboundAddressClass: String, Sendable, Hashable, CaseIterable, Cus
         }
         if firstTen && b[10] == 0xFF && b[11] == 0xFF { return classifyV4(Array(b[12..<16])) }  // ::ffff:a.b.c.d
         if b[0..<12] == [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] { return classifyV4(Array(b[12..<16])) }
+        // NAT64 local-use 64:ff9b:1::/48 (RFC 8215), read as a /96 translator prefix like 64:ff9b::/96.
+        if b[0..<6] == [0x00, 0x64, 0xFF, 0x9B, 0x00, 0x01] { return classifyV4(Array(b[12..<16])) }
         if b[0] == 0x20 && b[1] == 0x02 { return classifyV4(Array(b[2..<6])) }  // 6to4 2002:a.b.c.d::/48
         if b == [0xFD, 0x00, 0x0E, 0xC2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54] { return .metadata }
         if b[0] & 0xFE == 0xFC { return .private }  // fc00::/7

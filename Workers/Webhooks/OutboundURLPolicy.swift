@@ -52,7 +52,13 @@ package struct OutboundURLPolicy: Sendable {
                 throw Self.refusal(refused)
             }
         }
-        return CheckedOutboundURL(url: url, host: target.host, port: target.port, addresses: addresses)
+        return CheckedOutboundURL(
+            url: url,
+            host: target.host,
+            port: target.port,
+            addresses: addresses,
+            hasTrailingDot: target.hasTrailingDot
+        )
     }
 
     /// The class of `address` when it is refused, nil when a connection to it is allowed. Pure.
@@ -74,12 +80,14 @@ package struct OutboundURLPolicy: Sendable {
 
     /// The parts of a URL the policy checks.
     package struct Target: Sendable, Equatable {
-        /// The host, lower-cased, without IPv6 brackets.
+        /// The host, lower-cased, without IPv6 brackets or one trailing dot (`example.com.` is `example.com`).
         package var host: String
         /// The port, explicit or the scheme's default.
         package var port: Int
         /// The address when the host is a numeric IP address.
         package var literalAddress: IPAddress?
+        /// Whether the URL wrote the host with a trailing dot (`example.com.`).
+        package var hasTrailingDot = false
     }
 
     /// Checks the URL's form without resolving anything. Pure.
@@ -103,12 +111,21 @@ package struct OutboundURLPolicy: Sendable {
         if host.hasPrefix("[") && host.hasSuffix("]") {
             host = String(host.dropFirst().dropLast())
         }
+        // One trailing dot (`example.com.`) names the same host; the checked name is without it. Which form libcurl
+        // looks up in its DNS cache depends on its version (7.88 keeps the dot), so `resolveEntries` pins both forms.
+        let hasTrailingDot = host.hasSuffix(".")
+        if hasTrailingDot {
+            host.removeLast()
+        }
+        guard !host.isEmpty, !host.hasPrefix("."), !host.hasSuffix("."), !host.contains("..") else {
+            throw OutboundURLRefusal(.invalidURL, message: "the URL's host has an empty label")
+        }
         let port = components.port ?? (scheme == "https" ? 443 : 80)
         guard (1...65_535).contains(port) else {
             throw OutboundURLRefusal(.invalidURL, message: "the URL's port is out of range")
         }
         if let literal = IPAddress(host) {
-            return Target(host: host, port: port, literalAddress: literal)
+            return Target(host: host, port: port, literalAddress: literal, hasTrailingDot: hasTrailingDot)
         }
         // Shorthand numeric IPv4 forms (`127.1`, `0x7f.1`, `2130706433`) are read differently by different
         // parsers; no real top-level domain starts with a digit, so a host whose last label does is refused.
@@ -117,7 +134,7 @@ package struct OutboundURLPolicy: Sendable {
         else {
             throw OutboundURLRefusal(.invalidURL, message: "the URL's host is neither a DNS name nor an IP address")
         }
-        return Target(host: host, port: port, literalAddress: nil)
+        return Target(host: host, port: port, literalAddress: nil, hasTrailingDot: hasTrailingDot)
     }
 }
 
@@ -125,19 +142,24 @@ package struct OutboundURLPolicy: Sendable {
 package struct CheckedOutboundURL: Sendable, Equatable {
     /// The URL, as given.
     package var url: String
-    /// The host, lower-cased, without IPv6 brackets.
+    /// The host, lower-cased, without IPv6 brackets or one trailing dot.
     package var host: String
     /// The port, explicit or the scheme's default.
     package var port: Int
     /// The checked addresses.
     package var addresses: [IPAddress]
+    /// Whether the URL wrote the host with a trailing dot (`example.com.`).
+    package var hasTrailingDot = false
 
-    /// CURLOPT_RESOLVE entries (`+host:port:addr[,addr]`) that pin the connection to the checked addresses; empty
-    /// when the host is an IP address already. The `+` lets the entry time out of libcurl's DNS cache like a
-    /// lookup would (without it the entry would stay for the transport's life). The deliverer also runs on its own
-    /// transport, so its pins never reach the provider lanes' shared cache.
+    /// CURLOPT_RESOLVE entries (`+host:port:addr[,addr]`) that pin the connection to the checked addresses; when
+    /// the URL wrote the host with a trailing dot, for `host.` too: libcurl looks its DNS cache up with the dot
+    /// (7.88) or without it (versions that strip it), so both are pinned. Empty when the host is an IP address
+    /// already. The `+` lets the entries time out of libcurl's DNS cache like a lookup would
+    /// (without it they would stay for the transport's life). The deliverer also runs on its own transport, so its
+    /// pins never reach the provider lanes' shared cache.
     package var resolveEntries: [String] {
         guard IPAddress(host) == nil else { return [] }
-        return ["+\(host):\(port):" + addresses.map(\.resolveText).joined(separator: ",")]
+        let pinned = ":\(port):" + addresses.map(\.resolveText).joined(separator: ",")
+        return hasTrailingDot ? ["+\(host)" + pinned, "+\(host)." + pinned] : ["+\(host)" + pinned]
     }
 }

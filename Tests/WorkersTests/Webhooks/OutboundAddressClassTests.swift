@@ -20,6 +20,8 @@ struct OutboundAddressClassTests {
             ("168.63.129.16", .metadata),
             ("100.64.0.1", .sharedAddressSpace),
             ("100.127.255.255", .sharedAddressSpace),
+            ("100.100.100.200", .metadata),  // Alibaba Cloud, inside CGNAT
+            ("100.100.100.201", .sharedAddressSpace),
             ("0.0.0.0", .unspecified),
             ("0.1.2.3", .unspecified),
             ("224.0.0.1", .multicast),
@@ -58,6 +60,12 @@ struct OutboundAddressClassTests {
             ("::127.0.0.1", .loopback),
             ("64:ff9b::a9fe:a9fe", .metadata),
             ("64:ff9b::808:808", .global),
+            ("64:ff9b:1::a9fe:a9fe", .metadata),
+            ("64:ff9b:1::7f00:1", .loopback),
+            ("64:ff9b:1::a00:1", .private),
+            ("64:ff9b:1:ffff::6464:64c8", .metadata),
+            ("64:ff9b:1::808:808", .global),
+            ("64:ff9b:2::7f00:1", .global),
             ("2002:7f00:1::1", .loopback),
             ("2002:808:808::1", .global),
         ]

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Workers
@@ -32,6 +33,49 @@ struct OutboundURLPolicyTests {
         #expect(checked.port == 443)
         #expect(checked.addresses == [IPAddress("93.184.215.14")!])
         #expect(checked.resolveEntries == ["+hooks.example.com:443:93.184.215.14"])
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func check_whenHostHasTrailingDot_checksTheNameWithoutItAndPinsBothForms() async throws {
+        let checked = try await OutboundURLPolicy(resolver: resolver).check("https://hooks.example.com./sluice")
+        #expect(checked.url == "https://hooks.example.com./sluice")
+        #expect(checked.host == "hooks.example.com")
+        #expect(
+            checked.resolveEntries == ["+hooks.example.com:443:93.184.215.14", "+hooks.example.com.:443:93.184.215.14"]
+        )
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func check_whenHostHasTrailingDotOrNot_theLinkedLibcurlConnectsThroughThePin() async throws {
+        try await CurlTransportTestServer.with { baseURL, _ in
+            let port = try #require(URLComponents(string: baseURL)?.port)
+            // `.invalid` never resolves (RFC 6761): only a pin that matches the name libcurl looks up gets through.
+            let policy = OutboundURLPolicy(
+                allowing: [.loopback],
+                resolver: TableResolver(table: ["sluice-pinned.invalid": ["127.0.0.1"]])
+            )
+            let transport = try CurlTransport()
+            defer { transport.shutdown() }
+            for url in ["http://sluice-pinned.invalid.:\(port)/hello", "http://sluice-pinned.invalid:\(port)/hello"] {
+                let checked = try await policy.check(url)
+                let response = try await transport.send(
+                    HTTPRequest(method: "GET", url: checked.url, resolve: checked.resolveEntries)
+                )
+                #expect(response.status == 200, "\(url)")
+            }
+        }
+    }
+
+    @Test
+    func parse_whenHostHasOneTrailingDot_stripsIt() throws {
+        #expect(try OutboundURLPolicy.parse("https://Hooks.Example.com.:8443/x").host == "hooks.example.com")
+        let dotted = try OutboundURLPolicy.parse("https://hooks.example.com.:8443/x")
+        #expect(dotted.port == 8443)
+        #expect(dotted.hasTrailingDot)
+        #expect(try !OutboundURLPolicy.parse("https://hooks.example.com/x").hasTrailingDot)
+        let literal = try OutboundURLPolicy.parse("http://127.0.0.1./")
+        #expect(literal.host == "127.0.0.1")
+        #expect(literal.literalAddress == IPAddress("127.0.0.1"))
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -87,6 +131,14 @@ struct OutboundURLPolicyTests {
         #expect(policy.refusedClass(of: IPAddress("169.254.1.1")!) == nil)
     }
 
+    @Test
+    func refusedClass_whenCGNATAllowed_stillRefusesAlibabaMetadata() {
+        let policy = OutboundURLPolicy(allowing: [.sharedAddressSpace], resolver: resolver)
+        #expect(policy.refusedClass(of: IPAddress("100.100.100.200")!) == .metadata)
+        #expect(policy.refusedClass(of: IPAddress("64:ff9b:1::6464:64c8")!) == .metadata)
+        #expect(policy.refusedClass(of: IPAddress("100.64.0.1")!) == nil)
+    }
+
     @Test(
         arguments: [
             ("ftp://example.com/", OutboundURLRefusal.Code.unsupportedScheme),
@@ -103,6 +155,9 @@ struct OutboundURLPolicyTests {
             ("http://exa mple.com/", .invalidURL),
             ("http://bücher.example/", .invalidURL),
             ("http://example.com:0/", .invalidURL),
+            ("http://example.com../", .invalidURL),
+            ("http://./", .invalidURL),
+            ("http://.example.com/", .invalidURL),
         ]
     )
     func parse_whenMalformedOrUnsafe_refuses(url: String, expected: OutboundURLRefusal.Code) {
