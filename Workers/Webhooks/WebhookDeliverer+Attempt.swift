@@ -61,7 +61,8 @@ extension WebhookDeliverer {
             body: delivery.payload,
             timeout: configuration.requestTimeout,
             connectTimeout: min(configuration.requestTimeout, .seconds(10)),
-            resolve: checked.resolveEntries
+            resolve: checked.resolveEntries,
+            allowsProxy: false
         )
         do {
             let response = try await transport.send(request)
