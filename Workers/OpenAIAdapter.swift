@@ -60,12 +60,12 @@ package struct OpenAIAdapter: ProviderAdapter {
     }
 
     package func parse(_ response: HTTPResponse) -> ProviderAnswer {
-        let envelope = try? JSONDecoder().decode(Envelope.self, from: response.body)
-        let usage = envelope?.usage.map {
+        let fields = OpenAIAnswerScanner.scan(response.body)
+        let usage = fields.usage.map {
             TokenUsage(
                 promptTokens: Self.clamped($0.promptTokens),
                 completionTokens: Self.clamped($0.completionTokens),
-                cachedTokens: Self.clamped($0.promptTokensDetails?.cachedTokens)
+                cachedTokens: Self.clamped($0.cachedTokens)
             )
         }
         return ProviderAnswer(
@@ -76,8 +76,8 @@ package struct OpenAIAdapter: ProviderAdapter {
                 usage: usage
             ),
             headers: response.headers,
-            isWellFormed: envelope != nil,
-            errorCode: ProviderAnswer.sanitizedErrorCode(envelope?.error?.code ?? envelope?.error?.type)
+            isWellFormed: fields.isWellFormed,
+            errorCode: ProviderAnswer.sanitizedErrorCode(fields.errorCode ?? fields.errorType)
         )
     }
 }
@@ -86,63 +86,5 @@ extension OpenAIAdapter {
     /// A reported token count within `0 ... maxReportedTokens` (absent: 0).
     static func clamped(_ count: Int?) -> Int {
         min(max(count ?? 0, 0), maxReportedTokens)
-    }
-
-    /// The parts of an OpenAI answer the workers read. Decoding fails only when the body is not a JSON object;
-    /// a malformed `usage` or `error` member is ignored rather than failing the whole answer.
-    private struct Envelope: Decodable {
-        var usage: Usage?
-        var error: ErrorObject?
-
-        enum CodingKeys: String, CodingKey { case usage, error }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            usage = try? container.decodeIfPresent(Usage.self, forKey: .usage)
-            error = try? container.decodeIfPresent(ErrorObject.self, forKey: .error)
-        }
-    }
-
-    private struct Usage: Decodable {
-        var promptTokens: Int?
-        var completionTokens: Int?
-        var promptTokensDetails: PromptTokensDetails?
-
-        enum CodingKeys: String, CodingKey {
-            case promptTokens = "prompt_tokens"
-            case completionTokens = "completion_tokens"
-            case promptTokensDetails = "prompt_tokens_details"
-        }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            promptTokens = try? container.decodeIfPresent(Int.self, forKey: .promptTokens)
-            completionTokens = try? container.decodeIfPresent(Int.self, forKey: .completionTokens)
-            promptTokensDetails = try? container.decodeIfPresent(PromptTokensDetails.self, forKey: .promptTokensDetails)
-        }
-    }
-
-    private struct PromptTokensDetails: Decodable {
-        var cachedTokens: Int?
-
-        enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            cachedTokens = try? container.decodeIfPresent(Int.self, forKey: .cachedTokens)
-        }
-    }
-
-    private struct ErrorObject: Decodable {
-        var code: String?
-        var type: String?
-
-        enum CodingKeys: String, CodingKey { case code, type }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            code = try? container.decodeIfPresent(String.self, forKey: .code)
-            type = try? container.decodeIfPresent(String.self, forKey: .type)
-        }
     }
 }
