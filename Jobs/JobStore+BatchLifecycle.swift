@@ -140,22 +140,12 @@ extension JobStore {
     /// returns it as it is (nil if it is not the tenant's). Woken by the commit that makes it final (no polling);
     /// cancelling the calling task ends the wait early.
     package func waitUntilBatchFinal(_ id: BatchID, tenant: String, timeout: Duration) async throws -> Batch? {
-        // Register before reading, so a commit between the read and the wait is not missed.
-        let (finalized, token) = batchWaiters.register(id)
-        defer { batchWaiters.remove(id, token: token) }
-        guard let batch = try await batch(id, tenant: tenant) else { return nil }
-        guard !batch.status.isFinal else { return batch }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in finalized { return }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-            }
-            await group.next()
-            group.cancelAll()
-        }
-        return try await self.batch(id, tenant: tenant)
+        try await batchWaiters.waitUntilFinal(
+            id,
+            timeout: timeout,
+            read: { try await batch(id, tenant: tenant) },
+            isFinal: { $0.status.isFinal }
+        )
     }
 
     /// How many `waitUntilBatchFinal` calls (batch long-polls) are waiting right now.

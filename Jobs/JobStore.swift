@@ -245,22 +245,12 @@ package final class JobStore: Sendable {
     ///
     /// Woken by the commit that makes the job final (no polling). Cancelling the calling task ends the wait early.
     package func waitUntilFinal(_ id: JobID, tenant: String, timeout: Duration) async throws -> Job? {
-        // Register before reading, so a commit between the read and the wait is not missed.
-        let (finalized, token) = waiters.register(id)
-        defer { waiters.remove(id, token: token) }
-        guard let job = try await job(id, tenant: tenant) else { return nil }
-        guard !job.state.isFinal else { return job }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in finalized { return }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-            }
-            await group.next()
-            group.cancelAll()
-        }
-        return try await self.job(id, tenant: tenant)
+        try await waiters.waitUntilFinal(
+            id,
+            timeout: timeout,
+            read: { try await job(id, tenant: tenant) },
+            isFinal: { $0.state.isFinal }
+        )
     }
 
     // MARK: Cancel

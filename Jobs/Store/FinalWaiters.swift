@@ -31,6 +31,32 @@ final class FinalWaiters<ID: Hashable & Sendable>: Sendable {
         continuation?.finish()
     }
 
+    /// Reads the object behind `id` and, when it exists and is not final yet, waits until a commit reports it final
+    /// or `timeout` passes, then reads it again. Registers before the first read, so a commit between the read and the
+    /// wait is not missed; cancelling the calling task ends the wait early.
+    func waitUntilFinal<Object: Sendable>(
+        _ id: ID,
+        timeout: Duration,
+        read: () async throws -> Object?,
+        isFinal: (Object) -> Bool
+    ) async throws -> Object? {
+        let (finalized, token) = register(id)
+        defer { remove(id, token: token) }
+        guard let object = try await read() else { return nil }
+        guard !isFinal(object) else { return object }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in finalized { return }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        return try await read()
+    }
+
     /// How many waits are registered right now (for operators and tests).
     var count: Int { state.withLock { $0.waiters.values.reduce(0) { $0 + $1.count } } }
 
