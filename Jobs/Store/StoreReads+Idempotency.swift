@@ -32,4 +32,17 @@ extension StoreWrites {
             message: "the idempotency key was already used with a different request"
         )
     }
+
+    /// The tenant's batch created earlier with `idempotencyKey`, if any — after checking that `requestHash` matches
+    /// its request (throws `idempotencyKeyReused` otherwise). Shared by every batch create.
+    func existingBatch(tenant: String, idempotencyKey: String?, requestHash: Data?) throws -> Batch? {
+        guard let idempotencyKey else { return nil }
+        let reads = StoreReads(db: db)
+        guard let existing = try reads.batch(tenant: tenant, idempotencyKey: idempotencyKey) else { return nil }
+        try Self.checkRequestHash(
+            stored: try reads.batchRequestHash(tenant: tenant, idempotencyKey: idempotencyKey),
+            given: requestHash
+        )
+        return existing
+    }
 }

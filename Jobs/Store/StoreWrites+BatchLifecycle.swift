@@ -17,11 +17,7 @@ extension StoreWrites {
         now: Int64
     ) throws -> Effected<Batch> {
         let reads = StoreReads(db: db)
-        if let idempotencyKey, let existing = try reads.batch(tenant: tenant, idempotencyKey: idempotencyKey) {
-            try Self.checkRequestHash(
-                stored: try reads.batchRequestHash(tenant: tenant, idempotencyKey: idempotencyKey),
-                given: requestHash
-            )
+        if let existing = try existingBatch(tenant: tenant, idempotencyKey: idempotencyKey, requestHash: requestHash) {
             return Effected(value: existing, effects: TransitionEffects())
         }
         try ensureTenant(tenant, now: now)
@@ -205,11 +201,7 @@ extension StoreWrites {
         now: Int64
     ) throws -> Effected<(retry: BatchRetry, providers: Set<String>)> {
         let reads = StoreReads(db: db)
-        if let idempotencyKey, let existing = try reads.batch(tenant: tenant, idempotencyKey: idempotencyKey) {
-            try Self.checkRequestHash(
-                stored: try reads.batchRequestHash(tenant: tenant, idempotencyKey: idempotencyKey),
-                given: requestHash
-            )
+        if let existing = try existingBatch(tenant: tenant, idempotencyKey: idempotencyKey, requestHash: requestHash) {
             return Effected(value: (.created(existing), []), effects: TransitionEffects())
         }
         guard let original = try reads.batch(id, tenant: tenant) else {

@@ -81,11 +81,7 @@ struct StoreWrites {
         now: Int64
     ) throws -> Batch {
         let reads = StoreReads(db: db)
-        if let idempotencyKey, let existing = try reads.batch(tenant: tenant, idempotencyKey: idempotencyKey) {
-            try Self.checkRequestHash(
-                stored: try reads.batchRequestHash(tenant: tenant, idempotencyKey: idempotencyKey),
-                given: requestHash
-            )
+        if let existing = try existingBatch(tenant: tenant, idempotencyKey: idempotencyKey, requestHash: requestHash) {
             return existing
         }
         try ensureTenant(tenant, now: now)
