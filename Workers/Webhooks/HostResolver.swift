@@ -28,19 +28,27 @@ package struct SystemHostResolver: HostResolver {
 
     private static let queue = DispatchQueue(label: "sluice-dns", attributes: .concurrent)
     private let timeout: Duration
+    private let lookUp: @Sendable (String) throws -> [IPAddress]
 
     package init(timeout: Duration = SystemHostResolver.defaultTimeout) {
+        self.init(timeout: timeout, lookUp: Self.lookUp)
+    }
+
+    /// With another blocking lookup in place of `getaddrinfo` (tests: a lookup that hangs).
+    init(timeout: Duration, lookUp: @escaping @Sendable (String) throws -> [IPAddress]) {
         self.timeout = timeout
+        self.lookUp = lookUp
     }
 
     package func resolve(_ host: String) async throws -> [IPAddress] {
         let answer = LookupAnswer()
         let timeout = self.timeout
+        let lookUp = self.lookUp
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 guard answer.wait(continuation) else { return }
                 Self.queue.async {
-                    answer.resume(with: Result { try Self.lookUp(host) })
+                    answer.resume(with: Result { try lookUp(host) })
                 }
                 let (seconds, attoseconds) = timeout.components
                 let nanoseconds = Int(clamping: seconds) &* 1_000_000_000 &+ Int(attoseconds / 1_000_000_000)

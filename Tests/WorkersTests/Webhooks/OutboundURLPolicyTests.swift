@@ -210,12 +210,17 @@ struct LookupAnswerTests {
 
     @Test(.timeLimit(.minutes(1)))
     func systemResolver_whenTheTimeoutPassesFirst_refusesAsUnresolvable() async {
-        // A timeout of zero fires before any lookup can answer... almost always; accept the rare lookup that wins.
-        do {
-            let addresses = try await SystemHostResolver(timeout: .zero).resolve("localhost")
-            #expect(!addresses.isEmpty)
-        } catch {
-            #expect((error as? OutboundURLRefusal)?.code == .unresolvableHost)
+        // A lookup that hangs until the test ends, as getaddrinfo does against a silent DNS server.
+        let release = DispatchSemaphore(value: 0)
+        defer { release.signal() }
+        let resolver = SystemHostResolver(timeout: .milliseconds(20)) { _ in
+            release.wait()
+            return [IPAddress("127.0.0.1")!]
+        }
+        await #expect {
+            _ = try await resolver.resolve("hangs.example")
+        } throws: { error in
+            (error as? OutboundURLRefusal)?.code == .unresolvableHost
         }
     }
 }
