@@ -127,7 +127,7 @@ private final class StagedLines {
         }
         let handle = self.handle
         // fsync(2) blocks: off the cooperative pool.
-        let synced = await BatchValidator.offCooperativePool { () -> Bool in
+        let synced = await offCooperativePool { () -> Bool in
             (try? handle.synchronize()) != nil && (try? handle.close()) != nil
         }
         guard synced else {

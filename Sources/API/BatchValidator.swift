@@ -58,7 +58,7 @@ package struct BatchValidator: Service {
         let url = store.fileURL(fileID)
         let check = self.check
         let endpoint = batch.endpoint
-        let report = await Self.offCooperativePool { check.check(fileAt: url, endpoint: endpoint) }
+        let report = await offCooperativePool { check.check(fileAt: url, endpoint: endpoint) }
         if !report.errors.isEmpty {
             _ = try await store.failValidation(id, errors: BatchInputCheck.errorsObject(report.errors))
             logger.info(
@@ -87,13 +87,6 @@ package struct BatchValidator: Service {
                 "batch could not be started",
                 metadata: ["batch_id": "\(id)", "error": "\(BatchWorkLoop.describe(error))"]
             )
-        }
-    }
-
-    /// Runs blocking work (file reads) on a Dispatch thread, off the cooperative pool.
-    static func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: body()) }
         }
     }
 }
